@@ -1,2 +1,11 @@
 package dev.vggstream.cli;
-public final class Main { public static void main(String[] a){ System.out.println("hi"); } }
+
+/** {@code vggstream}: see {@link VggStreamCommand}. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(VggStreamCommand.commandLine().execute(args));
+    }
+}

@@ -1,0 +1,44 @@
+package dev.vggstream.cli;
+
+import picocli.CommandLine;
+
+/**
+ * A failed command prints one line, {@code error: <what went wrong>}, and exits non-zero; the stack trace only
+ * with {@code --verbose}, for the people who will read it.
+ */
+final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        boolean verbose = parsed.hasMatchedOption("--verbose") || hasVerbose(parsed);
+        cl.getErr().println("error: " + message(ex));
+        if (verbose) {
+            ex.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return ex instanceof CliException c ? c.exitCode() : ExitCodes.FAILED;
+    }
+
+    private static boolean hasVerbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose") || p.hasMatchedOption("-v")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static String message(Throwable ex) {
+        Throwable t = ex;
+        String m = t.getMessage();
+        while ((m == null || m.isBlank()) && t.getCause() != null) {
+            t = t.getCause();
+            m = t.getMessage();
+        }
+        if (m == null || m.isBlank()) {
+            m = t.getClass().getSimpleName();
+        }
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

@@ -1,0 +1,30 @@
+package dev.vggstream.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.util.concurrent.Callable;
+
+/** The {@code vggstream} command: one subcommand per job. */
+@Command(name = "vggstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Classify images streaming through Kafka with a VGG TensorFlow model.",
+        subcommands = {ModelCommand.class, CommandLine.HelpCommand.class})
+public final class VggStreamCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return ExitCodes.USAGE;
+    }
+
+    /** The configured command line: one-line errors, stack traces only with --verbose. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new VggStreamCommand());
+        cl.setExecutionExceptionHandler(new OneLineErrors());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+}
