@@ -111,11 +111,13 @@ public final class Progress implements AutoCloseable {
             return;
         }
         closed = true;
-        String last = line(clock.getAsLong());
+        long now = clock.getAsLong();
+        String last = line(now);
         if (terminal) {
             out.print('\r' + last + System.lineSeparator());
             out.flush();
-        } else {
+        } else if (now - started >= LOG_EVERY_NANOS / 2) {
+            // a summary line for work long enough to have been worth following; quick jobs stay quiet
             log.info("{}", last);
         }
     }

@@ -109,7 +109,8 @@ public final class ImageDecoder {
             BufferedImage image = reader.read(0);
             if (!warnings.isEmpty()) {
                 String w = warnings.get(0);
-                boolean truncated = w.toLowerCase(java.util.Locale.ROOT).contains("premature end");
+                String lw = w.toLowerCase(java.util.Locale.ROOT);
+                boolean truncated = lw.contains("premature end") || lw.contains("truncated");
                 throw new ImageException(truncated ? ImageException.Reason.TRUNCATED : ImageException.Reason.CORRUPT,
                         "image data is " + (truncated ? "truncated" : "corrupt") + ": " + w);
             }
@@ -131,7 +132,8 @@ public final class ImageDecoder {
                 || lower.contains("unsupported jpeg process")) {
             return new ImageException(ImageException.Reason.UNSUPPORTED_FORMAT, "unsupported image: " + m, e);
         }
-        if (lower.contains("premature end") || lower.contains("unexpected end") || lower.contains("eof")) {
+        if (lower.contains("premature end") || lower.contains("unexpected end") || lower.contains("eof")
+                || lower.contains("truncated")) {
             return new ImageException(ImageException.Reason.TRUNCATED, "image data is truncated: " + m, e);
         }
         return new ImageException(ImageException.Reason.CORRUPT, "cannot decode image: " + m, e);
