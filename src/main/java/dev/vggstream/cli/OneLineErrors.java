@@ -19,6 +19,14 @@ final class OneLineErrors implements CommandLine.IExecutionExceptionHandler {
         return ex instanceof CliException c ? c.exitCode() : ExitCodes.FAILED;
     }
 
+    /** A wrong command line: one line saying what is wrong and where to look, not the whole usage text. */
+    static int handleParameterException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cl = ex.getCommandLine();
+        cl.getErr().println("error: " + message(ex) + " (see '" + cl.getCommandSpec().qualifiedName() + " --help')");
+        cl.getErr().flush();
+        return ExitCodes.USAGE;
+    }
+
     private static boolean hasVerbose(CommandLine.ParseResult parsed) {
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("--verbose") || p.hasMatchedOption("-v")) {

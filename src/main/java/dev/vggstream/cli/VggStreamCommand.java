@@ -24,6 +24,7 @@ public final class VggStreamCommand implements Callable<Integer> {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new VggStreamCommand());
         cl.setExecutionExceptionHandler(new OneLineErrors());
+        cl.setParameterExceptionHandler(OneLineErrors::handleParameterException);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
