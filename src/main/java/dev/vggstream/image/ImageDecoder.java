@@ -70,7 +70,7 @@ public final class ImageDecoder {
 
     public RgbImage decode(byte[] data) throws ImageException {
         ImageHeader header = check(data);
-        BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data) : read(pngReader, data);
+        BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data, header) : read(pngReader, data);
         if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
             throw new ImageException(ImageException.Reason.CORRUPT, "decoded " + image.getWidth() + "x"
                     + image.getHeight() + " but the header declares " + header.width() + "x" + header.height());
@@ -78,9 +78,12 @@ public final class ImageDecoder {
         return Orientation.apply(Rasters.toRgb(image), header.orientation());
     }
 
-    private BufferedImage readJpeg(byte[] data) throws ImageException {
+    private BufferedImage readJpeg(byte[] data, ImageHeader header) throws ImageException {
         ImageException first = null;
-        for (ImageReaderSpi spi : jpegReaders) {
+        // The JDK decodes four-component (CMYK, YCCK) JPEGs without complaint but into the wrong colours.
+        List<ImageReaderSpi> readers = header.components() == 4 && jpegReaders.size() > 1
+                ? jpegReaders.subList(1, jpegReaders.size()) : jpegReaders;
+        for (ImageReaderSpi spi : readers) {
             try {
                 return read(spi, data);
             } catch (ImageException e) {
@@ -107,8 +110,8 @@ public final class ImageDecoder {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, true);
             BufferedImage image = reader.read(0);
-            if (!warnings.isEmpty()) {
-                String w = warnings.get(0);
+            String w = warnings.stream().filter(ImageDecoder::meansBrokenData).findFirst().orElse(null);
+            if (w != null) {
                 String lw = w.toLowerCase(java.util.Locale.ROOT);
                 boolean truncated = lw.contains("premature end") || lw.contains("truncated");
                 throw new ImageException(truncated ? ImageException.Reason.TRUNCATED : ImageException.Reason.CORRUPT,
@@ -123,6 +126,16 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    /**
+     * Decoders report damaged data as warnings and return an image padded with grey; those are errors here.
+     * Other warnings (TwelveMonkeys' note that a CMYK file has no ICC profile) are not.
+     */
+    static boolean meansBrokenData(String warning) {
+        String w = warning.toLowerCase(java.util.Locale.ROOT);
+        return w.contains("corrupt") || w.contains("premature") || w.contains("truncated") || w.contains("missing eoi")
+                || w.contains("bogus") || w.contains("invalid") || w.contains("extraneous") || w.contains("bad ");
     }
 
     private static ImageException classify(IIOException e) {

@@ -99,14 +99,23 @@ public final class Npz {
         return new NpyArray(name, descr, shape, readFloats(in, descr, (int) count));
     }
 
+    /**
+     * Reads {@code count} elements as float32. Floating point arrays of 2, 4 or 8 bytes are the weights; integer
+     * arrays (torch's {@code num_batches_tracked}, uint8 pixels in test fixtures) are widened too.
+     */
     private static float[] readFloats(InputStream in, String descr, int count) throws IOException {
-        if (descr.length() < 3 || descr.charAt(1) != 'f') {
-            throw new IOException("dtype '" + descr + "' is not floating point (expected <f4, <f2 or <f8)");
-        }
+        char kind = descr.length() >= 3 ? descr.charAt(1) : '?';
         ByteOrder order = descr.charAt(0) == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        int size = Integer.parseInt(descr.substring(2));
-        if (size != 2 && size != 4 && size != 8) {
-            throw new IOException("dtype '" + descr + "' is not supported (expected f2, f4 or f8)");
+        int size;
+        try {
+            size = Integer.parseInt(descr.substring(2));
+        } catch (RuntimeException e) {
+            throw new IOException("dtype '" + descr + "' is not supported", e);
+        }
+        boolean ok = (kind == 'f' && (size == 2 || size == 4 || size == 8))
+                || ((kind == 'i' || kind == 'u') && (size == 1 || size == 2 || size == 4 || size == 8));
+        if (!ok) {
+            throw new IOException("dtype '" + descr + "' is not supported (expected a float or integer type)");
         }
         float[] out = new float[count];
         byte[] chunk = new byte[size * 8192];
@@ -116,11 +125,29 @@ public final class Npz {
             readFully(in, chunk, n * size, count, done);
             ByteBuffer b = ByteBuffer.wrap(chunk, 0, n * size).order(order);
             for (int i = 0; i < n; i++) {
-                out[done + i] = size == 4 ? b.getFloat() : size == 8 ? (float) b.getDouble() : halfToFloat(b.getShort());
+                out[done + i] = element(b, kind, size);
             }
             done += n;
         }
         return out;
+    }
+
+    private static float element(ByteBuffer b, char kind, int size) {
+        if (kind == 'f') {
+            return size == 4 ? b.getFloat() : size == 8 ? (float) b.getDouble() : halfToFloat(b.getShort());
+        }
+        boolean unsigned = kind == 'u';
+        switch (size) {
+            case 1:
+                return unsigned ? b.get() & 0xff : b.get();
+            case 2:
+                return unsigned ? b.getShort() & 0xffff : b.getShort();
+            case 4:
+                return unsigned ? b.getInt() & 0xffffffffL : b.getInt();
+            default:
+                long v = b.getLong();
+                return unsigned && v < 0 ? (float) (v >>> 1) * 2f : (float) v;
+        }
     }
 
     private static void readFully(InputStream in, byte[] buf, int len, int count, int done) throws IOException {

@@ -54,9 +54,12 @@ class NpzTest {
     }
 
     @Test
-    void integerArraysAreRefusedNamingTheirType() {
-        assertThatThrownBy(() -> Npz.readNpy("x", npy("<i8", "(1,)", new byte[8])))
-                .hasMessageContaining("<i8").hasMessageContaining("not floating point");
+    void integerArraysAreWidenedAndOtherTypesRefusedNamingTheirType() throws IOException {
+        ByteBuffer i8 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(12345).putLong(-2);
+        assertThat(Npz.readNpy("n", npy("<i8", "(2,)", i8.array())).data()).containsExactly(12345f, -2f);
+        assertThat(Npz.readNpy("u", npy("|u1", "(2,)", new byte[] {(byte) 255, 7})).data()).containsExactly(255f, 7f);
+        assertThatThrownBy(() -> Npz.readNpy("c", npy("<c8", "(1,)", new byte[8])))
+                .hasMessageContaining("<c8").hasMessageContaining("not supported");
     }
 
     @Test

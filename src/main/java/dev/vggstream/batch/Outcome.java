@@ -1,0 +1,28 @@
+package dev.vggstream.batch;
+
+import dev.vggstream.inference.ModelInfo;
+
+/**
+ * What became of one image: class probabilities, or the error that stopped it.
+ *
+ * @param batchSize   images in the model call that produced it (1 when it was isolated after a batch failed)
+ * @param queueMs     from receipt to the start of its batch
+ * @param inferenceMs the model call
+ * @param error       null on success
+ */
+public record Outcome(long seq, float[] probabilities, ModelInfo model, int batchSize, long queueMs, long inferenceMs,
+                      Throwable error) {
+
+    public boolean failed() {
+        return error != null;
+    }
+
+    static Outcome success(Pending p, float[] probabilities, ModelInfo model, int batchSize, long queueMs,
+                           long inferenceMs) {
+        return new Outcome(p.seq(), probabilities, model, batchSize, queueMs, inferenceMs, null);
+    }
+
+    static Outcome failure(Pending p, Throwable error, ModelInfo model, long queueMs, long inferenceMs) {
+        return new Outcome(p.seq(), null, model, 1, queueMs, inferenceMs, error);
+    }
+}
