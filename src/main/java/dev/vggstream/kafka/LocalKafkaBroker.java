@@ -86,7 +86,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final boolean ownsDataDir;
     private final Thread shutdownHook = new Thread(this::onJvmShutdown, "local-kafka-broker-shutdown");
 
-    /** Volatile for toString(), which must not wait for a start() in progress. */
+    /** Volatile so the addresses can be read without waiting for a start() in progress. */
     private volatile Ports ports;
     private boolean hookRegistered;
     private boolean closed;
@@ -312,12 +312,12 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** The PLAINTEXT listener, {@code 127.0.0.1:<port>}. */
-    public synchronized String bootstrapServers() {
+    public String bootstrapServers() {
         return HOST + ":" + requirePorts().plaintext();
     }
 
     /** The SASL_PLAINTEXT listener, {@code 127.0.0.1:<port>}. */
-    public synchronized String saslBootstrapServers() {
+    public String saslBootstrapServers() {
         if (options.saslPlain().isEmpty()) {
             throw new IllegalStateException("this broker has no SASL listener");
         }
@@ -727,10 +727,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
     // ---- helpers --------------------------------------------------------------------------------------
 
     private Ports requirePorts() {
-        if (ports == null) {
+        Ports known = ports;
+        if (known == null) {
             throw new IllegalStateException("broker has not been started yet");
         }
-        return ports;
+        return known;
     }
 
     private Path logDirs() {
