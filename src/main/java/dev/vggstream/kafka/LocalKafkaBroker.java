@@ -1,5 +1,6 @@
 package dev.vggstream.kafka;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -15,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -566,7 +568,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
         // through the environment rather than -cp: a long classpath makes an unreadable `ps` line
-        builder.environment().put("CLASSPATH", options.classpath());
+        builder.environment().put("CLASSPATH", absoluteClasspath(options.classpath()));
         try {
             Files.writeString(logFile(), "---- " + Instant.now() + " LocalKafkaBroker " + purpose + ": "
                             + String.join(" ", command) + System.lineSeparator(),
@@ -575,6 +577,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the broker JVM: " + command, e);
         }
+    }
+
+    /** `java -jar target/vggstream.jar` gives a relative classpath, but the child runs in the data directory. */
+    private static String absoluteClasspath(String classpath) {
+        return Arrays.stream(classpath.split(Pattern.quote(File.pathSeparator)))
+                .filter(entry -> !entry.isEmpty())
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(File.pathSeparator));
     }
 
     /** Returns once the broker answers describeCluster; on any failure the process is killed before throwing. */
