@@ -1,0 +1,385 @@
+package dev.vggstream.batch;
+
+import dev.vggstream.image.ImageException;
+import dev.vggstream.image.ImagePipeline;
+import dev.vggstream.inference.BatchClassifier;
+import dev.vggstream.inference.ModelInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Forms batches across every stream task and thread of an instance and runs them on the model: a batch runs when
+ * {@link BatchSettings#maxSize()} images wait or the oldest has waited {@link BatchSettings#maxWaitMs()}, whichever
+ * comes first. With many partitions each task sees few images, but the batch is shared, so it still fills.
+ *
+ * <p>Tasks {@link #submit} prepared images and collect outcomes from their {@link Mailbox}. In ASYNC mode a single
+ * worker thread runs the model, so stream threads keep consuming, decoding and committing while a batch runs.
+ * In INLINE mode there is no thread: batches run in the caller's thread when full or on {@link #poll(long)},
+ * which is how a TopologyTestDriver test controls time.
+ *
+ * <p>An image that fails inside a batch must not fail the others: a batch that throws is run again image by image,
+ * and only the images that fail alone get a failed outcome.
+ */
+public final class BatchDispatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchDispatcher.class);
+    private static final long OVER_ADMIT_LOG_EVERY_MS = 10_000;
+
+    public enum Mode { ASYNC, INLINE }
+
+    private final ModelSource source;
+    private final BatchSettings settings;
+    private final BatchListener listener;
+    private final LongSupplier clockMs;
+    private final Mode mode;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition work = lock.newCondition();
+    private final Condition room = lock.newCondition();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ReentrantLock runLock = new ReentrantLock();
+    private final Thread worker;
+    private int inFlight;
+    private long overAdmitted;
+    private long lastOverAdmitLog;
+    private boolean closed;
+    private float[] buffer = new float[0];
+
+    private BatchDispatcher(ModelSource source, BatchSettings settings, BatchListener listener, LongSupplier clockMs,
+                            Mode mode) {
+        this.source = source;
+        this.settings = settings;
+        this.listener = listener;
+        this.clockMs = clockMs;
+        this.mode = mode;
+        this.worker = mode == Mode.ASYNC ? new Thread(this::workLoop, "vggstream-inference") : null;
+        if (worker != null) {
+            worker.setDaemon(true);
+            worker.start();
+        }
+    }
+
+    public static BatchDispatcher async(ModelSource source, BatchSettings settings, BatchListener listener) {
+        return new BatchDispatcher(source, settings, listener, System::currentTimeMillis, Mode.ASYNC);
+    }
+
+    /** No thread: batches run in the caller's thread, with time as the caller says (tests). */
+    public static BatchDispatcher inline(ModelSource source, BatchSettings settings, BatchListener listener,
+                                         LongSupplier clockMs) {
+        return new BatchDispatcher(source, settings, listener, clockMs, Mode.INLINE);
+    }
+
+    public BatchSettings settings() {
+        return settings;
+    }
+
+    public ModelSource source() {
+        return source;
+    }
+
+    /**
+     * Admits an image. When {@link BatchSettings#maxInFlight()} images are already admitted, waits for a batch to
+     * finish, but no longer than {@link BatchSettings#maxBlockMs()}: then admits anyway, because a stream thread
+     * must get back to its commits. Images submitted after {@link #close()} are ignored; they are still in their
+     * task's buffer.
+     */
+    public void submit(Pending p) {
+        boolean runNow;
+        lock.lock();
+        try {
+            if (closed || p.mailbox().isCancelled()) {
+                return;
+            }
+            awaitRoom();
+            queue.addLast(p);
+            inFlight++;
+            listener.inFlight(inFlight);
+            work.signal();
+            runNow = mode == Mode.INLINE && queue.size() >= settings.maxSize();
+        } finally {
+            lock.unlock();
+        }
+        if (runNow) {
+            poll(clockMs.getAsLong());
+        }
+    }
+
+    private void awaitRoom() {
+        long remaining = TimeUnit.MILLISECONDS.toNanos(settings.maxBlockMs());
+        while (inFlight >= settings.maxInFlight() && !closed && remaining > 0 && mode == Mode.ASYNC) {
+            try {
+                remaining = room.awaitNanos(remaining);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (inFlight >= settings.maxInFlight()) {
+            overAdmitted++;
+            long now = clockMs.getAsLong();
+            if (mode == Mode.ASYNC && now - lastOverAdmitLog >= OVER_ADMIT_LOG_EVERY_MS) {
+                lastOverAdmitLog = now;
+                log.warn("inference is slower than the stream: {} images in flight (limit {}); admitted {} beyond "
+                        + "the limit so far rather than block a stream thread longer than {} ms", inFlight,
+                        settings.maxInFlight(), overAdmitted, settings.maxBlockMs());
+            }
+        }
+    }
+
+    /** Runs every batch that is due at {@code nowMs} (INLINE mode); ASYNC mode's worker needs no help. */
+    public void poll(long nowMs) {
+        if (mode != Mode.INLINE) {
+            return;
+        }
+        List<Pending> batch;
+        while ((batch = takeIfDue(nowMs)) != null) {
+            run(batch);
+        }
+    }
+
+    /** Drops a closed task's queued images and discards its late outcomes. */
+    public void cancel(Mailbox mailbox) {
+        mailbox.cancel();
+        lock.lock();
+        try {
+            int before = queue.size();
+            queue.removeIf(p -> p.mailbox() == mailbox);
+            inFlight -= before - queue.size();
+            listener.inFlight(inFlight);
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Images admitted and not yet classified. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Images admitted beyond {@link BatchSettings#maxInFlight()} because the model was slower than the stream. */
+    public long overAdmitted() {
+        lock.lock();
+        try {
+            return overAdmitted;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Pending> takeIfDue(long nowMs) {
+        lock.lock();
+        try {
+            if (queue.isEmpty()) {
+                return null;
+            }
+            boolean full = queue.size() >= settings.maxSize();
+            boolean old = nowMs - queue.peekFirst().receivedMs() >= settings.maxWaitMs();
+            return full || old ? take() : null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<Pending> take() {
+        int n = Math.min(settings.maxSize(), queue.size());
+        List<Pending> batch = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            batch.add(queue.pollFirst());
+        }
+        return batch;
+    }
+
+    private void workLoop() {
+        while (true) {
+            List<Pending> batch = awaitBatch();
+            if (batch == null) {
+                return;
+            }
+            try {
+                run(batch);
+            } catch (Throwable t) {
+                // run() handles model failures; this is a bug or an Error. Never let the worker die with images
+                // waiting: fail them so their tasks can dead-letter them, and carry on.
+                log.error("inference batch failed unexpectedly", t);
+                for (Pending p : batch) {
+                    p.mailbox().deliver(Outcome.failure(p, t, null, 0, 0));
+                }
+                release(batch.size());
+            }
+        }
+    }
+
+    private List<Pending> awaitBatch() {
+        lock.lock();
+        try {
+            while (!closed) {
+                if (queue.isEmpty()) {
+                    work.awaitUninterruptibly();
+                    continue;
+                }
+                long now = clockMs.getAsLong();
+                long waited = now - queue.peekFirst().receivedMs();
+                if (queue.size() >= settings.maxSize() || waited >= settings.maxWaitMs()) {
+                    return take();
+                }
+                try {
+                    work.await(settings.maxWaitMs() - waited, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    return null;
+                }
+            }
+            return null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void run(List<Pending> batch) {
+        runLock.lock();
+        try {
+            runBatch(batch);
+        } finally {
+            runLock.unlock();
+        }
+        release(batch.size());
+    }
+
+    private void release(int n) {
+        lock.lock();
+        try {
+            inFlight -= n;
+            listener.inFlight(inFlight);
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void runBatch(List<Pending> batch) {
+        BatchClassifier classifier = source.current();
+        ModelInfo model = classifier.info();
+        ImageSpec spec = source.spec();
+        int floats = spec.floats();
+        if (buffer.length < batch.size() * floats) {
+            buffer = new float[settings.maxSize() * floats];
+        }
+        long start = clockMs.getAsLong();
+        List<Pending> ready = new ArrayList<>(batch.size());
+        for (Pending p : batch) {
+            listener.queued(start - p.receivedMs());
+            try {
+                copyIn(p, spec, source.pipeline(), ready.size() * floats);
+                ready.add(p);
+            } catch (ImageException e) {
+                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(), 0));
+            }
+        }
+        if (ready.isEmpty()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            float[][] probabilities = classifier.classify(buffer, ready.size());
+            long nanos = System.nanoTime() - t0;
+            listener.batch(ready.size(), nanos, false);
+            for (int i = 0; i < ready.size(); i++) {
+                Pending p = ready.get(i);
+                p.mailbox().deliver(Outcome.success(p, probabilities[i], model, ready.size(), start - p.receivedMs(),
+                        TimeUnit.NANOSECONDS.toMillis(nanos)));
+            }
+        } catch (RuntimeException e) {
+            listener.batch(ready.size(), System.nanoTime() - t0, true);
+            isolate(ready, classifier, model, spec, start, e);
+        }
+    }
+
+    /** The batch threw: find the images that fail on their own, classify the rest one by one. */
+    private void isolate(List<Pending> ready, BatchClassifier classifier, ModelInfo model, ImageSpec spec, long start,
+                         RuntimeException batchError) {
+        if (ready.size() > 1) {
+            log.warn("a batch of {} images failed ({}); retrying them one by one to isolate the failure",
+                    ready.size(), batchError.toString());
+        }
+        for (Pending p : ready) {
+            long t0 = System.nanoTime();
+            try {
+                if (ready.size() == 1) {
+                    throw batchError;
+                }
+                copyIn(p, spec, source.pipeline(), 0);
+                float[] probabilities = classifier.classify(buffer, 1)[0];
+                long nanos = System.nanoTime() - t0;
+                listener.batch(1, nanos, false);
+                p.mailbox().deliver(Outcome.success(p, probabilities, model, 1, start - p.receivedMs(),
+                        TimeUnit.NANOSECONDS.toMillis(nanos)));
+            } catch (RuntimeException | ImageException e) {
+                if (e != batchError) {
+                    listener.batch(1, System.nanoTime() - t0, true);
+                }
+                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+            }
+        }
+    }
+
+    /** Puts an image's pixels at {@code offset} of the batch buffer, preparing it again for a changed model. */
+    private void copyIn(Pending p, ImageSpec spec, ImagePipeline pipeline, int offset) throws ImageException {
+        if (p.spec().equals(spec)) {
+            System.arraycopy(p.pixels(), 0, buffer, offset, spec.floats());
+        } else {
+            pipeline.prepare(p.image(), buffer, offset);
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            queue.clear();
+            work.signalAll();
+            room.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (worker != null) {
+            try {
+                // a batch in progress finishes; TensorFlow calls cannot be interrupted
+                worker.join(TimeUnit.MINUTES.toMillis(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Queued images (not yet in a running batch). */
+    int queued() {
+        lock.lock();
+        try {
+            return queue.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    Iterator<Pending> queuedForTest() {
+        return new ArrayList<>(queue).iterator();
+    }
+}
