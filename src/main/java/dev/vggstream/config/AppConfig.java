@@ -1,0 +1,359 @@
+package dev.vggstream.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Properties;
+import java.util.TreeMap;
+
+/**
+ * The processor's configuration, immutable and fully validated.
+ *
+ * <p>Precedence, lowest first: built-in defaults ({@link ConfigKeys}), the properties file, {@code VGGSTREAM_*}
+ * environment variables, then {@link #with} overrides. Keys starting with {@code kafka.} go to Kafka Streams with
+ * the prefix removed; any other key must be in the registry.
+ *
+ * <p>{@link #toString()}, {@link #describe()} and {@link #effectiveLines()} hide secrets and are safe to log;
+ * {@link #kafkaProperties()} is not, since Kafka needs the real passwords.
+ */
+public final class AppConfig {
+
+    /** Read when no file is named and {@code VGGSTREAM_CONFIG} is not set, if it exists. */
+    public static final Path DEFAULT_FILE = Path.of("config", "application.properties");
+
+    private final Map<String, Setting> settings;
+    private final List<RawValue> inputs;
+    private final Path file;
+
+    private AppConfig(Path file, List<RawValue> inputs, List<String> problems) {
+        this.file = file;
+        this.inputs = List.copyOf(inputs);
+        this.settings = Map.copyOf(Resolver.resolve(this.inputs, problems));
+    }
+
+    /**
+     * Reads the file and overlays the environment.
+     *
+     * @param fileOrNull the properties file; when null, the file named by {@code VGGSTREAM_CONFIG}, else
+     *                   {@link #DEFAULT_FILE} if it exists, else the built-in defaults alone
+     * @param env        the environment, usually {@code System.getenv()}
+     * @throws ConfigException listing every problem: unreadable file, unknown key or variable, invalid value
+     */
+    public static AppConfig load(Path fileOrNull, Map<String, String> env) {
+        Path file = chooseFile(fileOrNull, env);
+        Inputs.Layer fromFile = file == null ? new Inputs.Layer(List.of(), List.of()) : Inputs.readFile(file);
+        return build(file, fromFile, Inputs.fromEnvironment(env));
+    }
+
+    /** As {@link #load}, with {@code properties} standing for the file's content. */
+    public static AppConfig fromProperties(Properties properties, Map<String, String> env) {
+        return build(null, Inputs.fromProperties(properties, "properties"), Inputs.fromEnvironment(env));
+    }
+
+    /** The built-in defaults alone. */
+    public static AppConfig defaults() {
+        return new AppConfig(null, List.of(), List.of());
+    }
+
+    /** A copy with {@code key} set to {@code value}, validated as the file's values are; for tests and the CLI. */
+    public AppConfig with(String key, String value) {
+        return with(Map.of(key, value));
+    }
+
+    /** A copy with several overrides, every problem among them reported together. */
+    public AppConfig with(Map<String, String> overrides) {
+        List<RawValue> all = new ArrayList<>(inputs);
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(overrides).forEach((key, value) -> {
+            Objects.requireNonNull(value, key);
+            if (Inputs.isKnown(key)) {
+                all.add(new RawValue(key, value, Source.OVERRIDE, "override"));
+            } else {
+                problems.add(Inputs.unknownKeyProblem(key, "override"));
+            }
+        });
+        return new AppConfig(file, all, problems);
+    }
+
+    /** The properties file that was read, if any. */
+    public Optional<Path> file() {
+        return Optional.ofNullable(file);
+    }
+
+    /** The value of {@code key}; null only for an optional key that is not set. */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ConfigKey<T> key) {
+        // The registry's parser made the value, so it has the key's type.
+        return (T) settings.get(key.name()).value();
+    }
+
+    public <T> Optional<T> find(ConfigKey<T> key) {
+        return Optional.ofNullable(get(key));
+    }
+
+    /** The effective value of a registry or {@code kafka.*} key and where it came from. */
+    public Optional<Setting> setting(String key) {
+        return Optional.ofNullable(settings.get(key));
+    }
+
+    /**
+     * What Kafka Streams is given: every {@code kafka.*} key without its prefix, the application's Kafka defaults
+     * included. Holds secrets in clear: never log it.
+     */
+    public Map<String, Object> kafkaProperties() {
+        Map<String, Object> kafka = new TreeMap<>();
+        settings.forEach((key, s) -> {
+            if (key.startsWith(ConfigKey.KAFKA_PREFIX)) {
+                kafka.put(key.substring(ConfigKey.KAFKA_PREFIX.length()), s.text());
+            }
+        });
+        return Collections.unmodifiableMap(kafka);
+    }
+
+    /** One {@code key = value (source: ...)} line per key, sorted, secrets hidden. */
+    public List<String> effectiveLines() {
+        return new TreeMap<>(settings).values().stream().map(Setting::describe).toList();
+    }
+
+    /** {@link #effectiveLines()} as one text, for the log at start. */
+    public String describe() {
+        return String.join(System.lineSeparator(), effectiveLines());
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    // ---- groups
+
+    public record Topics(String input, String output, String dlq, boolean create, int partitions,
+                         short replicationFactor) {
+    }
+
+    /** Empty optionals: take it from the model's own metadata. */
+    public record Model(Path path, long pollIntervalMs, Optional<Path> labels, Optional<String> preprocessing,
+                        String signature, OptionalInt imageSize) {
+    }
+
+    public record Batch(int maxSize, long maxWaitMs, int maxInFlight, long punctuateIntervalMs) {
+    }
+
+    public record Inference(String device, boolean gpuAllowGrowth, double gpuMemoryFraction, int intraOpThreads,
+                            int interOpThreads, boolean warmup) {
+    }
+
+    public record Image(long maxBytes, long maxPixels, int minSide, long decodeTimeoutMs) {
+    }
+
+    public record Http(boolean enabled, String host, int port) {
+    }
+
+    public Topics topics() {
+        return new Topics(topicsInput(), topicsOutput(), topicsDlq(), topicsCreate(), topicsPartitions(),
+                topicsReplicationFactor());
+    }
+
+    public Model model() {
+        return new Model(modelPath(), modelPollIntervalMs(), modelLabels(), modelPreprocessing(), modelSignature(),
+                modelImageSize());
+    }
+
+    public Batch batch() {
+        return new Batch(batchMaxSize(), batchMaxWaitMs(), batchMaxInFlight(), batchPunctuateIntervalMs());
+    }
+
+    public Inference inference() {
+        return new Inference(inferenceDevice(), inferenceGpuAllowGrowth(), inferenceGpuMemoryFraction(),
+                inferenceIntraOpThreads(), inferenceInterOpThreads(), inferenceWarmup());
+    }
+
+    public Image image() {
+        return new Image(imageMaxBytes(), imageMaxPixels(), imageMinSide(), imageDecodeTimeoutMs());
+    }
+
+    public Http http() {
+        return new Http(httpEnabled(), httpHost(), httpPort());
+    }
+
+    // ---- one getter per key
+
+    public String topicsInput() {
+        return get(ConfigKeys.TOPICS_INPUT);
+    }
+
+    public String topicsOutput() {
+        return get(ConfigKeys.TOPICS_OUTPUT);
+    }
+
+    public String topicsDlq() {
+        return get(ConfigKeys.TOPICS_DLQ);
+    }
+
+    public boolean topicsCreate() {
+        return get(ConfigKeys.TOPICS_CREATE);
+    }
+
+    public int topicsPartitions() {
+        return get(ConfigKeys.TOPICS_PARTITIONS);
+    }
+
+    /** A short because that is what Kafka's admin API takes; the key's range guarantees it fits. */
+    public short topicsReplicationFactor() {
+        return get(ConfigKeys.TOPICS_REPLICATION_FACTOR).shortValue();
+    }
+
+    public Path modelPath() {
+        return get(ConfigKeys.MODEL_PATH);
+    }
+
+    public long modelPollIntervalMs() {
+        return get(ConfigKeys.MODEL_POLL_INTERVAL_MS);
+    }
+
+    public Optional<Path> modelLabels() {
+        return find(ConfigKeys.MODEL_LABELS);
+    }
+
+    /** torch, caffe or none; empty when the model's metadata decides. */
+    public Optional<String> modelPreprocessing() {
+        return find(ConfigKeys.MODEL_PREPROCESSING);
+    }
+
+    public String modelSignature() {
+        return get(ConfigKeys.MODEL_SIGNATURE);
+    }
+
+    public OptionalInt modelImageSize() {
+        Integer size = get(ConfigKeys.MODEL_IMAGE_SIZE);
+        return size == null ? OptionalInt.empty() : OptionalInt.of(size);
+    }
+
+    public int batchMaxSize() {
+        return get(ConfigKeys.BATCH_MAX_SIZE);
+    }
+
+    public long batchMaxWaitMs() {
+        return get(ConfigKeys.BATCH_MAX_WAIT_MS);
+    }
+
+    public int batchMaxInFlight() {
+        return get(ConfigKeys.BATCH_MAX_IN_FLIGHT);
+    }
+
+    public long batchPunctuateIntervalMs() {
+        return get(ConfigKeys.BATCH_PUNCTUATE_INTERVAL_MS);
+    }
+
+    /** auto, cpu, gpu or gpu:N. */
+    public String inferenceDevice() {
+        return get(ConfigKeys.INFERENCE_DEVICE);
+    }
+
+    public boolean inferenceGpuAllowGrowth() {
+        return get(ConfigKeys.INFERENCE_GPU_ALLOW_GROWTH);
+    }
+
+    /** 0 means TensorFlow's default. */
+    public double inferenceGpuMemoryFraction() {
+        return get(ConfigKeys.INFERENCE_GPU_MEMORY_FRACTION);
+    }
+
+    /** 0 means TensorFlow's default. */
+    public int inferenceIntraOpThreads() {
+        return get(ConfigKeys.INFERENCE_INTRA_OP_THREADS);
+    }
+
+    /** 0 means TensorFlow's default. */
+    public int inferenceInterOpThreads() {
+        return get(ConfigKeys.INFERENCE_INTER_OP_THREADS);
+    }
+
+    public boolean inferenceWarmup() {
+        return get(ConfigKeys.INFERENCE_WARMUP);
+    }
+
+    public long imageMaxBytes() {
+        return get(ConfigKeys.IMAGE_MAX_BYTES);
+    }
+
+    public long imageMaxPixels() {
+        return get(ConfigKeys.IMAGE_MAX_PIXELS);
+    }
+
+    public int imageMinSide() {
+        return get(ConfigKeys.IMAGE_MIN_SIDE);
+    }
+
+    public long imageDecodeTimeoutMs() {
+        return get(ConfigKeys.IMAGE_DECODE_TIMEOUT_MS);
+    }
+
+    public int outputTopK() {
+        return get(ConfigKeys.OUTPUT_TOP_K);
+    }
+
+    public boolean httpEnabled() {
+        return get(ConfigKeys.HTTP_ENABLED);
+    }
+
+    public String httpHost() {
+        return get(ConfigKeys.HTTP_HOST);
+    }
+
+    public int httpPort() {
+        return get(ConfigKeys.HTTP_PORT);
+    }
+
+    public long shutdownTimeoutMs() {
+        return get(ConfigKeys.SHUTDOWN_TIMEOUT_MS);
+    }
+
+    public String kafkaApplicationId() {
+        return get(ConfigKeys.KAFKA_APPLICATION_ID);
+    }
+
+    public String kafkaBootstrapServers() {
+        return get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS);
+    }
+
+    /** at_least_once or exactly_once_v2. */
+    public String kafkaProcessingGuarantee() {
+        return get(ConfigKeys.KAFKA_PROCESSING_GUARANTEE);
+    }
+
+    // ---- loading
+
+    private static AppConfig build(Path file, Inputs.Layer fromFile, Inputs.Layer fromEnv) {
+        List<RawValue> values = new ArrayList<>(fromFile.values());
+        values.addAll(fromEnv.values());
+        List<String> problems = new ArrayList<>(fromFile.problems());
+        problems.addAll(fromEnv.problems());
+        return new AppConfig(file, values, problems);
+    }
+
+    private static Path chooseFile(Path explicit, Map<String, String> env) {
+        if (explicit != null) {
+            return requireFile(explicit, "");
+        }
+        String named = env.get(EnvNames.CONFIG_FILE_VARIABLE);
+        if (named != null && !named.isBlank()) {
+            return requireFile(Path.of(named.strip()), " (from " + EnvNames.CONFIG_FILE_VARIABLE + ")");
+        }
+        return Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+    }
+
+    // A named file that is missing is a mistake, not a reason to run on defaults against the wrong cluster.
+    private static Path requireFile(Path file, String why) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("configuration file " + file + why + " does not exist or is not a file");
+        }
+        return file;
+    }
+}
