@@ -108,7 +108,8 @@ public final class BatchDispatcher implements AutoCloseable {
             lock.unlock();
         }
         if (runNow) {
-            poll(clockMs.getAsLong());
+            // inline time is whatever the caller says; the image just submitted carries it
+            poll(p.receivedMs());
         }
     }
 
@@ -141,7 +142,7 @@ public final class BatchDispatcher implements AutoCloseable {
         }
         List<Pending> batch;
         while ((batch = takeIfDue(nowMs)) != null) {
-            run(batch);
+            run(batch, nowMs);
         }
     }
 
@@ -210,7 +211,7 @@ public final class BatchDispatcher implements AutoCloseable {
                 return;
             }
             try {
-                run(batch);
+                run(batch, clockMs.getAsLong());
             } catch (Throwable t) {
                 // run() handles model failures; this is a bug or an Error. Never let the worker die with images
                 // waiting: fail them so their tasks can dead-letter them, and carry on.
@@ -248,10 +249,10 @@ public final class BatchDispatcher implements AutoCloseable {
         }
     }
 
-    private void run(List<Pending> batch) {
+    private void run(List<Pending> batch, long startMs) {
         runLock.lock();
         try {
-            runBatch(batch);
+            runBatch(batch, startMs);
         } finally {
             runLock.unlock();
         }
@@ -269,20 +270,26 @@ public final class BatchDispatcher implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<Pending> batch) {
-        BatchClassifier classifier = source.current();
+    private void runBatch(List<Pending> batch, long start) {
+        try (ModelSource.Lease lease = source.acquire()) {
+            runBatch(batch, lease.model(), start);
+        }
+    }
+
+    private void runBatch(List<Pending> batch, ServedModel served, long start) {
+        BatchClassifier classifier = served.classifier();
         ModelInfo model = classifier.info();
-        ImageSpec spec = source.spec();
+        ImageSpec spec = served.spec();
+        ImagePipeline pipeline = served.pipeline();
         int floats = spec.floats();
         if (buffer.length < batch.size() * floats) {
             buffer = new float[settings.maxSize() * floats];
         }
-        long start = clockMs.getAsLong();
         List<Pending> ready = new ArrayList<>(batch.size());
         for (Pending p : batch) {
             listener.queued(start - p.receivedMs());
             try {
-                copyIn(p, spec, source.pipeline(), ready.size() * floats);
+                copyIn(p, spec, pipeline, ready.size() * floats);
                 ready.add(p);
             } catch (ImageException e) {
                 p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(), 0));
@@ -299,17 +306,19 @@ public final class BatchDispatcher implements AutoCloseable {
             for (int i = 0; i < ready.size(); i++) {
                 Pending p = ready.get(i);
                 p.mailbox().deliver(Outcome.success(p, probabilities[i], model, ready.size(), start - p.receivedMs(),
-                        TimeUnit.NANOSECONDS.toMillis(nanos)));
+                        nanos));
             }
         } catch (RuntimeException e) {
             listener.batch(ready.size(), System.nanoTime() - t0, true);
-            isolate(ready, classifier, model, spec, start, e);
+            isolate(ready, served, start, e);
         }
     }
 
     /** The batch threw: find the images that fail on their own, classify the rest one by one. */
-    private void isolate(List<Pending> ready, BatchClassifier classifier, ModelInfo model, ImageSpec spec, long start,
-                         RuntimeException batchError) {
+    private void isolate(List<Pending> ready, ServedModel served, long start, RuntimeException batchError) {
+        BatchClassifier classifier = served.classifier();
+        ModelInfo model = classifier.info();
+        ImageSpec spec = served.spec();
         if (ready.size() > 1) {
             log.warn("a batch of {} images failed ({}); retrying them one by one to isolate the failure",
                     ready.size(), batchError.toString());
@@ -320,18 +329,16 @@ public final class BatchDispatcher implements AutoCloseable {
                 if (ready.size() == 1) {
                     throw batchError;
                 }
-                copyIn(p, spec, source.pipeline(), 0);
+                copyIn(p, spec, served.pipeline(), 0);
                 float[] probabilities = classifier.classify(buffer, 1)[0];
                 long nanos = System.nanoTime() - t0;
                 listener.batch(1, nanos, false);
-                p.mailbox().deliver(Outcome.success(p, probabilities, model, 1, start - p.receivedMs(),
-                        TimeUnit.NANOSECONDS.toMillis(nanos)));
+                p.mailbox().deliver(Outcome.success(p, probabilities, model, 1, start - p.receivedMs(), nanos));
             } catch (RuntimeException | ImageException e) {
                 if (e != batchError) {
                     listener.batch(1, System.nanoTime() - t0, true);
                 }
-                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(),
-                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)));
+                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(), System.nanoTime() - t0));
             }
         }
     }

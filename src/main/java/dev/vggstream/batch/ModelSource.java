@@ -4,34 +4,47 @@ import dev.vggstream.image.ImagePipeline;
 import dev.vggstream.inference.BatchClassifier;
 
 /**
- * The model the next batch runs on, with the image pipeline that prepares its input. A hot reload swaps what
- * this returns; the dispatcher asks once per batch, so a batch never mixes models.
+ * Where the dispatcher gets the model for each batch. A hot reload changes what {@link #peek()} returns; a batch
+ * holds a {@link Lease} while it runs, so a replaced model is not closed under it.
  */
 public interface ModelSource {
 
-    /** The classifier to run now; callers hold it for one batch only. */
-    BatchClassifier current();
+    /** The model now served, to prepare images for; it may be replaced at any time. */
+    ServedModel peek();
 
-    /** Decodes and prepares images for {@link #current()}'s input. */
-    ImagePipeline pipeline();
+    /** The model now served, held until the lease is closed: for running a batch. */
+    Lease acquire();
 
-    /** What {@link #pipeline()} prepares images for. */
-    default ImageSpec spec() {
-        ImagePipeline p = pipeline();
-        return new ImageSpec(p.preparer().height(), p.preparer().width(), p.preparer().preprocessing());
+    /** A model held for the duration of one batch. */
+    interface Lease extends AutoCloseable {
+        ServedModel model();
+
+        @Override
+        void close();
     }
 
-    /** A fixed model. */
+    /** A model that never changes. */
     static ModelSource of(BatchClassifier classifier, ImagePipeline pipeline) {
-        return new ModelSource() {
+        ServedModel m = new ServedModel(classifier, pipeline);
+        Lease lease = new Lease() {
             @Override
-            public BatchClassifier current() {
-                return classifier;
+            public ServedModel model() {
+                return m;
             }
 
             @Override
-            public ImagePipeline pipeline() {
-                return pipeline;
+            public void close() {
+            }
+        };
+        return new ModelSource() {
+            @Override
+            public ServedModel peek() {
+                return m;
+            }
+
+            @Override
+            public Lease acquire() {
+                return lease;
             }
         };
     }

@@ -7,22 +7,27 @@ import dev.vggstream.inference.ModelInfo;
  *
  * @param batchSize   images in the model call that produced it (1 when it was isolated after a batch failed)
  * @param queueMs     from receipt to the start of its batch
- * @param inferenceMs the model call
+ * @param inferenceNanos the model call
  * @param error       null on success
  */
-public record Outcome(long seq, float[] probabilities, ModelInfo model, int batchSize, long queueMs, long inferenceMs,
-                      Throwable error) {
+public record Outcome(long seq, float[] probabilities, ModelInfo model, int batchSize, long queueMs,
+                      long inferenceNanos, Throwable error) {
 
     public boolean failed() {
         return error != null;
     }
 
     static Outcome success(Pending p, float[] probabilities, ModelInfo model, int batchSize, long queueMs,
-                           long inferenceMs) {
-        return new Outcome(p.seq(), probabilities, model, batchSize, queueMs, inferenceMs, null);
+                           long inferenceNanos) {
+        return new Outcome(p.seq(), probabilities, model, batchSize, queueMs, inferenceNanos, null);
     }
 
-    static Outcome failure(Pending p, Throwable error, ModelInfo model, long queueMs, long inferenceMs) {
-        return new Outcome(p.seq(), null, model, 1, queueMs, inferenceMs, error);
+    static Outcome failure(Pending p, Throwable error, ModelInfo model, long queueMs, long inferenceNanos) {
+        return new Outcome(p.seq(), null, model, 1, queueMs, inferenceNanos, error);
+    }
+
+    /** An outcome decided before inference: the image could not be prepared again after a restart. */
+    public static Outcome failedBeforeInference(long seq, Throwable error) {
+        return new Outcome(seq, null, null, 0, 0, 0, error);
     }
 }

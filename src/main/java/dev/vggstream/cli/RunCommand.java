@@ -1,0 +1,70 @@
+package dev.vggstream.cli;
+
+import dev.vggstream.config.AppConfig;
+import dev.vggstream.config.ConfigException;
+import dev.vggstream.inference.ModelException;
+import dev.vggstream.service.Health;
+import dev.vggstream.service.KafkaAccessException;
+import dev.vggstream.service.VggService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code vggstream run}: the processor, against any Kafka cluster, until SIGTERM. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Run the streaming processor against a Kafka cluster (stop with SIGTERM or Ctrl-C).")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
+
+    @Option(names = "--config", description = "Properties file (default: $VGGSTREAM_CONFIG, else "
+            + "config/application.properties if present); environment variables VGGSTREAM_* override it")
+    Path config;
+
+    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        AppConfig c = loadConfig(config);
+        Health health = new Health();
+        VggService service;
+        try {
+            service = VggService.start(c, health, VggService.Listeners.none());
+        } catch (KafkaAccessException e) {
+            throw new CliException(ExitCodes.KAFKA, e.getMessage(), e);
+        } catch (ModelException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        }
+        Thread hook = new Thread(service::close, "vggstream-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        service.awaitStop();
+        Throwable fatal = service.fatal();
+        if (fatal != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+                service.close();
+            } catch (IllegalStateException shuttingDown) {
+                // the JVM is already stopping; the hook closes the service
+            }
+            int code = fatal instanceof org.apache.kafka.common.errors.AuthenticationException
+                    || fatal instanceof org.apache.kafka.common.errors.AuthorizationException
+                    ? ExitCodes.KAFKA : ExitCodes.FAILED;
+            throw new CliException(code, "stopped: " + fatal.getMessage(), fatal);
+        }
+        log.info("processor stopped");
+        return ExitCodes.OK;
+    }
+
+    static AppConfig loadConfig(Path file) {
+        try {
+            return AppConfig.load(file, System.getenv());
+        } catch (ConfigException e) {
+            throw new CliException(ExitCodes.CONFIG, "configuration: " + e.getMessage(), e);
+        }
+    }
+}

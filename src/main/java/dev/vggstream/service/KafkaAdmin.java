@@ -1,0 +1,129 @@
+package dev.vggstream.service;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** What the service asks of the cluster before it starts streaming: can we get in, and do the topics exist. */
+public final class KafkaAdmin {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaAdmin.class);
+
+    /** A topic to create when missing. */
+    public record TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+    }
+
+    private KafkaAdmin() {
+    }
+
+    /** The subset of Streams properties an admin client understands (so it does not warn about the rest). */
+    public static Properties adminProperties(Properties streams) {
+        Set<String> known = AdminClientConfig.configNames();
+        Properties p = new Properties();
+        for (String k : streams.stringPropertyNames()) {
+            if (known.contains(k)) {
+                p.put(k, streams.get(k));
+            } else if (k.startsWith("admin.") && known.contains(k.substring(6))) {
+                p.put(k.substring(6), streams.get(k));
+            }
+        }
+        return p;
+    }
+
+    /**
+     * Connects and authenticates within {@code timeout}.
+     *
+     * @throws KafkaAccessException naming the servers and the reason: wrong credentials, no broker, no permission
+     */
+    public static void check(Properties admin, Duration timeout) throws KafkaAccessException {
+        Properties p = (Properties) admin.clone();
+        p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
+        p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 30_000)));
+        String servers = String.valueOf(p.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
+        try (Admin a = Admin.create(p)) {
+            a.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw explain(servers, e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaAccessException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds()
+                    + " s (is it running, and is kafka.bootstrap.servers right?)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaAccessException("interrupted while connecting to Kafka at " + servers, e);
+        } catch (AuthenticationException e) {
+            throw explain(servers, e);
+        }
+    }
+
+    static KafkaAccessException explain(String servers, Throwable cause) {
+        if (cause instanceof AuthenticationException) {
+            return new KafkaAccessException("Kafka at " + servers + " refused our credentials: "
+                    + cause.getMessage() + " (check kafka.sasl.jaas.config / kafka.security.protocol)", cause);
+        }
+        if (cause instanceof AuthorizationException) {
+            return new KafkaAccessException("Kafka at " + servers + " does not allow this principal to describe "
+                    + "the cluster: " + cause.getMessage(), cause);
+        }
+        return new KafkaAccessException("cannot use Kafka at " + servers + ": " + cause, cause);
+    }
+
+    /** Creates the topics that do not exist yet; existing ones are left as they are. */
+    public static void createMissing(Properties admin, List<TopicSpec> topics, Duration timeout)
+            throws KafkaAccessException {
+        try (Admin a = Admin.create(admin)) {
+            Set<String> existing = a.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (TopicSpec t : topics) {
+                if (!existing.contains(t.name())) {
+                    missing.add(new NewTopic(t.name(), t.partitions(), t.replicationFactor())
+                            .configs(new HashMap<>(t.configs())));
+                }
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var e : a.createTopics(missing).values().entrySet()) {
+                try {
+                    e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    log.info("created topic {}", e.getKey());
+                } catch (ExecutionException ex) {
+                    if (ex.getCause() instanceof TopicExistsException) {
+                        continue; // another instance created it first
+                    }
+                    if (ex.getCause() instanceof AuthorizationException) {
+                        log.warn("not allowed to create topic {}; assuming it is managed elsewhere", e.getKey());
+                        continue;
+                    }
+                    throw explain(String.valueOf(admin.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), ex.getCause());
+                }
+            }
+        } catch (ExecutionException e) {
+            throw explain(String.valueOf(admin.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaAccessException("timed out creating topics", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaAccessException("interrupted while creating topics", e);
+        }
+    }
+
+    public static Duration defaultTimeout() {
+        return Duration.ofSeconds(30);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.vggstream.service;
+
+import dev.vggstream.config.AppConfig;
+import dev.vggstream.event.EventLimits;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The Kafka Streams configuration: the {@code kafka.*} keys as given, plus defaults this workload wants where the
+ * operator set nothing, and size limits kept consistent with the largest image accepted.
+ */
+public final class StreamsProperties {
+
+    /** Room for the record envelope and headers around the largest input value. */
+    static final int RECORD_OVERHEAD = 1 << 20;
+
+    private StreamsProperties() {
+    }
+
+    /** The largest input value accepted: a JSON envelope of the largest image, base64-encoded. */
+    public static long maxInputRecordBytes(AppConfig c) {
+        return EventLimits.defaultMaxJsonBytes(c.imageMaxBytes());
+    }
+
+    /** Largest record written: a buffer changelog entry or a dead letter carries a whole input value. */
+    public static int maxRecordBytes(AppConfig c) {
+        return (int) Math.min(Integer.MAX_VALUE, maxInputRecordBytes(c) + RECORD_OVERHEAD);
+    }
+
+    public static Properties of(AppConfig c) {
+        Properties p = new Properties();
+        p.putAll(c.kafkaProperties());
+        Map<String, Object> defaults = new HashMap<>();
+        // Wake often enough to forward finished batches promptly when input is idle (default 100 ms).
+        defaults.put(StreamsConfig.POLL_MS_CONFIG, "10");
+        // Results should leave as soon as they exist; Streams' producer default lingers 100 ms.
+        defaults.put(StreamsConfig.producerPrefix("linger.ms"), "5");
+        // At-least-once commits every 30 s by default: a crash then replays up to 30 s of images.
+        if (!"exactly_once_v2".equals(c.kafkaProcessingGuarantee())) {
+            defaults.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
+        }
+        // A killed instance's partitions wait for its session to expire (consumer default 45 s).
+        defaults.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
+        defaults.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "2000");
+        defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordTooLargeHandler.class.getName());
+        for (Map.Entry<String, Object> d : defaults.entrySet()) {
+            String unprefixed = unprefixed(d.getKey());
+            if (!p.containsKey(d.getKey()) && (unprefixed == null || !p.containsKey(unprefixed))) {
+                p.put(d.getKey(), d.getValue());
+            }
+        }
+        // Never below what one buffered or dead-lettered image needs, whatever was configured.
+        raise(p, StreamsConfig.producerPrefix("max.request.size"), "max.request.size", maxRecordBytes(c));
+        raise(p, StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), "max.partition.fetch.bytes",
+                maxRecordBytes(c));
+        return p;
+    }
+
+    private static String unprefixed(String key) {
+        for (String prefix : new String[] {"producer.", "consumer.", "main.consumer.", "restore.consumer."}) {
+            if (key.startsWith(prefix)) {
+                return key.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
+    private static void raise(Properties p, String prefixed, String plain, int atLeast) {
+        Object given = p.getOrDefault(prefixed, p.get(plain));
+        long value = given == null ? 0 : Long.parseLong(given.toString().trim());
+        if (value < atLeast) {
+            p.put(prefixed, Integer.toString(atLeast));
+        }
+    }
+
+    /** Topic configs of the buffer's changelog: large enough for any accepted record. */
+    public static Map<String, String> changelogConfig(AppConfig c) {
+        return Map.of("max.message.bytes", Integer.toString(maxRecordBytes(c)));
+    }
+}

@@ -1,0 +1,221 @@
+package dev.vggstream.topology;
+
+import dev.vggstream.batch.BatchDispatcher;
+import dev.vggstream.batch.ImageSpec;
+import dev.vggstream.batch.Mailbox;
+import dev.vggstream.batch.Outcome;
+import dev.vggstream.batch.Pending;
+import dev.vggstream.batch.ServedModel;
+import dev.vggstream.event.Classification;
+import dev.vggstream.event.ClassificationCodec;
+import dev.vggstream.event.DeadLetter;
+import dev.vggstream.event.EventException;
+import dev.vggstream.event.EventHeaders;
+import dev.vggstream.event.ImageEvent;
+import dev.vggstream.event.InputRecord;
+import dev.vggstream.event.Stage;
+import dev.vggstream.image.ImageException;
+import dev.vggstream.inference.ModelInfo;
+import dev.vggstream.inference.Prediction;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Classifies one task's images: parse and prepare each record, keep it in the changelogged buffer store, hand it
+ * to the shared {@link BatchDispatcher}, and forward its result (or dead letter) when the batch is done, in the
+ * order the records arrived. A record leaves the buffer in the same commit that writes its result, so a record
+ * whose offset is committed is always either in the changelog or answered: killing the process at any moment
+ * loses nothing. On start (or after a rebalance) whatever the buffer holds is submitted again.
+ */
+final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
+
+    private static final Logger log = LoggerFactory.getLogger(ClassifyProcessor.class);
+    private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
+
+    private final ProcessorSettings settings;
+    private ProcessorContext<byte[], byte[]> context;
+    private KeyValueStore<Long, BufferedRecord> buffer;
+    private Mailbox mailbox;
+    /** Buffered records in arrival order, with what the result needs; the store holds the same for recovery. */
+    private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
+    /** Outcomes decided while restoring, when nothing may be forwarded yet. */
+    private final Map<Long, Outcome> decided = new HashMap<>();
+    private long nextSeq;
+
+    /** A record waiting for its outcome. */
+    private record Entry(long seq, InputRecord input, String id, String source, long eventTimestamp,
+                         long receivedMs) {
+    }
+
+    ClassifyProcessor(ProcessorSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], byte[]> context) {
+        this.context = context;
+        this.buffer = context.getStateStore(VggTopology.BUFFER_STORE);
+        this.mailbox = new Mailbox(context.taskId().toString());
+        resubmitBuffered();
+        context.schedule(Duration.ofMillis(settings.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                this::punctuate);
+    }
+
+    /** Records a previous owner of this task buffered but never answered: classify them again, in order. */
+    private void resubmitBuffered() {
+        int n = 0;
+        try (KeyValueIterator<Long, BufferedRecord> it = buffer.all()) {
+            while (it.hasNext()) {
+                var kv = it.next();
+                BufferedRecord b = kv.value;
+                InputRecord in = new InputRecord(b.topic(), b.partition(), b.offset(), b.timestamp(), b.key(),
+                        b.value(), b.headers());
+                nextSeq = Math.max(nextSeq, kv.key + 1);
+                admit(kv.key, in, b.receivedMs(), true);
+                n++;
+            }
+        }
+        if (n > 0) {
+            log.info("task {}: resubmitted {} buffered images after a restart or rebalance", context.taskId(), n);
+        }
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        RecordMetadata meta = context.recordMetadata().orElseThrow();
+        InputRecord in = new InputRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
+                record.key(), record.value(), record.headers());
+        long seq = nextSeq;
+        if (admit(seq, in, context.currentSystemTimeMs(), false)) {
+            nextSeq++;
+        }
+        drain();
+    }
+
+    /**
+     * Parses and prepares a record and submits it. A record that cannot be parsed or prepared is dead-lettered at
+     * once (or, while restoring, as soon as forwarding is allowed) and never enters the buffer.
+     *
+     * @return whether the record now waits in the buffer under {@code seq}
+     */
+    private boolean admit(long seq, InputRecord in, long receivedMs, boolean restoring) {
+        ImageEvent event;
+        float[] pixels;
+        ServedModel model = settings.dispatcher().source().peek();
+        ImageSpec spec = model.spec();
+        try {
+            event = settings.parser().parse(in);
+        } catch (EventException e) {
+            return reject(seq, in, Stage.DECODE, e, restoring);
+        }
+        try {
+            pixels = new float[spec.floats()];
+            model.pipeline().prepare(event.image(), pixels, 0);
+        } catch (ImageException e) {
+            return reject(seq, in, stageOf(e), e, restoring);
+        }
+        if (!restoring) {
+            buffer.put(seq, new BufferedRecord(in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(),
+                    in.value(), in.headers(), receivedMs));
+        }
+        waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedMs));
+        settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, mailbox));
+        return true;
+    }
+
+    private boolean reject(long seq, InputRecord in, Stage stage, Exception e, boolean restoring) {
+        if (!restoring) {
+            deadLetter(in, stage, e);
+            return false;
+        }
+        // still in the store: it leaves with its dead letter, in order, at the first drain
+        waiting.addLast(new Entry(seq, in, null, null, in.timestamp(), context.currentSystemTimeMs()));
+        decided.put(seq, Outcome.failedBeforeInference(seq, e));
+        return true;
+    }
+
+    private static Stage stageOf(ImageException e) {
+        // bytes that are not a picture are a decode problem; a picture we refuse to prepare is a preprocess one
+        return switch (e.reason()) {
+            case TOO_MANY_PIXELS, TOO_SMALL, TOO_MANY_BYTES -> Stage.PREPROCESS;
+            default -> Stage.DECODE;
+        };
+    }
+
+    private void punctuate(long now) {
+        settings.dispatcher().poll(now);
+        drain();
+    }
+
+    /** Forwards every outcome that has arrived, stopping at the first record still waiting: order is kept. */
+    private void drain() {
+        while (!waiting.isEmpty()) {
+            Entry e = waiting.peekFirst();
+            Outcome o = decided.isEmpty() ? mailbox.take(e.seq()) : takeDecidedOrMailbox(e.seq());
+            if (o == null) {
+                return;
+            }
+            waiting.pollFirst();
+            if (o.failed()) {
+                Stage stage = o.error() instanceof ImageException ie ? stageOf(ie) : Stage.INFERENCE;
+                deadLetter(e.input(), stage, o.error());
+            } else {
+                forwardResult(e, o);
+            }
+            buffer.delete(e.seq());
+        }
+    }
+
+    private Outcome takeDecidedOrMailbox(long seq) {
+        Outcome o = decided.remove(seq);
+        return o != null ? o : mailbox.take(seq);
+    }
+
+    private void forwardResult(Entry e, Outcome o) {
+        long now = context.currentSystemTimeMs();
+        ModelInfo model = o.model();
+        Classification c = new Classification(e.id(), e.source(), Classification.isoTimestamp(e.eventTimestamp()),
+                new Classification.Model(model.name(), model.version()),
+                Prediction.top(o.probabilities(), settings.topK(), model), o.batchSize(),
+                Classification.LatencyMs.ofNanos(o.queueMs() * 1_000_000L, o.inferenceNanos(),
+                        (now - e.receivedMs()) * 1_000_000L),
+                Classification.InputPosition.of(e.input()));
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(EventHeaders.CONTENT_TYPE, JSON);
+        context.forward(new Record<>(e.input().key(), ClassificationCodec.toJson(c), e.input().timestamp(), headers),
+                VggTopology.OUTPUT_SINK);
+        settings.listener().classified(now - e.eventTimestamp(), now - e.receivedMs());
+    }
+
+    private void deadLetter(InputRecord in, Stage stage, Throwable error) {
+        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), DeadLetter.headers(in, stage, error)),
+                VggTopology.DEAD_LETTER_SINK);
+        settings.listener().deadLettered(stage, DeadLetter.reasonOf(error));
+        if (log.isDebugEnabled()) {
+            log.debug("dead letter {}-{}@{} at {}: {}", in.topic(), in.partition(), in.offset(), stage.id(),
+                    error.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (mailbox != null) {
+            // What is still waiting stays in the changelogged buffer for the task's next owner.
+            settings.dispatcher().cancel(mailbox);
+        }
+    }
+}
