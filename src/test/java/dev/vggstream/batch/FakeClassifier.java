@@ -23,6 +23,7 @@ public final class FakeClassifier implements BatchClassifier {
     private final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private volatile IntPredicate fail = n -> false;
     private volatile Runnable beforeEachCall = () -> { };
+    private volatile float poison = POISON;
 
     public FakeClassifier(int side) {
         this(side, "fake", "1");
@@ -49,7 +50,7 @@ public final class FakeClassifier implements BatchClassifier {
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
             float first = pixels[i * floats];
-            if (first == POISON) {
+            if (first == POISON || first == poison) {
                 throw new IllegalArgumentException("poison image in batch");
             }
             out[i] = new float[] {first, 1 - first};
@@ -60,6 +61,12 @@ public final class FakeClassifier implements BatchClassifier {
     /** Fail every call whose batch size passes {@code test}. */
     public FakeClassifier failWhen(IntPredicate test) {
         this.fail = test;
+        return this;
+    }
+
+    /** Treat images whose first pixel is {@code value} as poison: any batch holding one throws. */
+    public FakeClassifier poison(float value) {
+        this.poison = value;
         return this;
     }
 
