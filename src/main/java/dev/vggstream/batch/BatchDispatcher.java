@@ -282,7 +282,7 @@ public final class BatchDispatcher implements AutoCloseable {
         ImageSpec spec = served.spec();
         ImagePipeline pipeline = served.pipeline();
         int floats = spec.floats();
-        if (buffer.length < batch.size() * floats) {
+        if (buffer.length < settings.maxSize() * floats) {
             buffer = new float[settings.maxSize() * floats];
         }
         List<Pending> ready = new ArrayList<>(batch.size());
@@ -298,9 +298,12 @@ public final class BatchDispatcher implements AutoCloseable {
         if (ready.isEmpty()) {
             return;
         }
+        // the model only ever sees the batch sizes it was warmed at: pad with blank images
+        int modelBatch = settings.modelBatchSize(ready.size());
+        java.util.Arrays.fill(buffer, ready.size() * floats, modelBatch * floats, 0f);
         long t0 = System.nanoTime();
         try {
-            float[][] probabilities = classifier.classify(buffer, ready.size());
+            float[][] probabilities = classifier.classify(buffer, modelBatch);
             long nanos = System.nanoTime() - t0;
             listener.batch(ready.size(), nanos, false);
             for (int i = 0; i < ready.size(); i++) {

@@ -22,4 +22,35 @@ public record BatchSettings(int maxSize, long maxWaitMs, int maxInFlight, long m
     public static BatchSettings of(int maxSize, long maxWaitMs) {
         return new BatchSettings(maxSize, maxWaitMs, Math.max(4 * maxSize, 16), 2000);
     }
+
+    /** Largest max-size for which every batch size runs as it is. */
+    static final int EXACT_SIZES_UP_TO = 32;
+
+    /**
+     * The batch sizes the model is ever called with, all of them warmed up before serving: every size up to
+     * {@value #EXACT_SIZES_UP_TO}; above that powers of two and the maximum, a batch being padded with blank
+     * images up to the next one. Warming 1..1024 one by one would take longer than the stream can wait; padding
+     * costs at most half a batch, on large batches only.
+     */
+    public int[] modelBatchSizes() {
+        if (maxSize <= EXACT_SIZES_UP_TO) {
+            return java.util.stream.IntStream.rangeClosed(1, maxSize).toArray();
+        }
+        java.util.TreeSet<Integer> sizes = new java.util.TreeSet<>();
+        for (int s = 1; s < maxSize; s *= 2) {
+            sizes.add(s);
+        }
+        sizes.add(maxSize);
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The model batch size a batch of {@code n} images runs at. */
+    public int modelBatchSize(int n) {
+        for (int s : modelBatchSizes()) {
+            if (s >= n) {
+                return s;
+            }
+        }
+        return maxSize;
+    }
 }

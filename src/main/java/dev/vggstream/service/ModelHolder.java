@@ -40,10 +40,10 @@ public final class ModelHolder implements ModelSource, AutoCloseable {
     }
 
     /** Loads the highest version under {@code modelPath} (or the SavedModel at it) and warms it up. */
-    public static ModelHolder load(Path modelPath, ClassifierOptions options, ImageLimits limits, int warmupBatch)
+    public static ModelHolder load(Path modelPath, ClassifierOptions options, ImageLimits limits, int[] warmupSizes)
             throws ModelException {
         ImageDecoder decoder = new ImageDecoder(limits);
-        ServedModel s = open(resolve(modelPath), options, decoder, warmupBatch);
+        ServedModel s = open(resolve(modelPath), options, decoder, warmupSizes);
         return new ModelHolder(modelPath, options, decoder, s);
     }
 
@@ -57,13 +57,13 @@ public final class ModelHolder implements ModelSource, AutoCloseable {
     }
 
     /** Loads and warms up a classifier; closes it again if it cannot serve. */
-    static ServedModel open(Path dir, ClassifierOptions options, ImageDecoder decoder, int warmupBatch)
+    static ServedModel open(Path dir, ClassifierOptions options, ImageDecoder decoder, int[] warmupSizes)
             throws ModelException {
         long v = ModelVersions.version(dir);
         Classifier c = Classifier.load(dir, v >= 0 ? options.withVersion(Long.toString(v)) : options);
         try {
-            if (warmupBatch > 0) {
-                Warmup.run(c, warmupBatch);
+            if (warmupSizes.length > 0) {
+                Warmup.run(c, warmupSizes);
             }
             ModelInfo i = c.info();
             return new ServedModel(c, new ImagePipeline(decoder,
@@ -122,8 +122,8 @@ public final class ModelHolder implements ModelSource, AutoCloseable {
      *
      * @throws ModelException if the new model cannot be served; the old one keeps serving
      */
-    public ModelInfo swap(Path dir, int warmupBatch) throws ModelException {
-        ServedModel next = open(dir, options, decoder, warmupBatch);
+    public ModelInfo swap(Path dir, int[] warmupSizes) throws ModelException {
+        ServedModel next = open(dir, options, decoder, warmupSizes);
         ServedModel old;
         lock.writeLock().lock();
         try {

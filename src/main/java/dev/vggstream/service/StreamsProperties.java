@@ -46,6 +46,8 @@ public final class StreamsProperties {
         defaults.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         defaults.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "2000");
         defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordTooLargeHandler.class.getName());
+        // the Kafka 5.0 behaviour now; leaving it off only makes Streams warn at every start
+        defaults.put("processing.exception.handler.global.enabled", "true");
         for (Map.Entry<String, Object> d : defaults.entrySet()) {
             String unprefixed = unprefixed(d.getKey());
             if (!p.containsKey(d.getKey()) && (unprefixed == null || !p.containsKey(unprefixed))) {

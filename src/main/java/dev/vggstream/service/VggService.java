@@ -127,7 +127,7 @@ public final class VggService implements AutoCloseable {
             options = options.withImageSize(c.modelImageSize().getAsInt());
         }
         ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageLimits(c),
-                c.inferenceWarmup() ? c.batchMaxSize() : 0);
+                c.inferenceWarmup() ? batchSettings(c).modelBatchSizes() : new int[0]);
         log.info("serving model {} v{} ({}x{}, {} classes, {} preprocessing) on {}", holder.info().name(),
                 holder.info().version(), holder.info().width(), holder.info().height(), holder.info().numClasses(),
                 holder.info().preprocessing().id(), device.describe());

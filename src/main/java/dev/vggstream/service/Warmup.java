@@ -16,15 +16,22 @@ public final class Warmup {
     }
 
     /** @return milliseconds spent */
-    public static long run(BatchClassifier classifier, int maxBatchSize) {
+    public static long run(BatchClassifier classifier, int[] batchSizes) {
         long t0 = System.nanoTime();
-        float[] zeros = new float[maxBatchSize * classifier.info().imageFloats()];
-        for (int n = 1; n <= maxBatchSize; n++) {
+        int max = java.util.Arrays.stream(batchSizes).max().orElse(1);
+        float[] zeros = new float[max * classifier.info().imageFloats()];
+        for (int n : batchSizes) {
             classifier.classify(zeros, n);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        log.info("warmed up {} v{} at batch sizes 1..{} in {} ms", classifier.info().name(),
-                classifier.info().version(), maxBatchSize, ms);
+        log.info("warmed up {} v{} at batch sizes {} in {} ms", classifier.info().name(),
+                classifier.info().version(), describe(batchSizes), ms);
         return ms;
+    }
+
+    static String describe(int[] sizes) {
+        boolean consecutive = sizes.length > 0 && sizes[sizes.length - 1] - sizes[0] == sizes.length - 1;
+        return consecutive && sizes.length > 2 ? sizes[0] + ".." + sizes[sizes.length - 1]
+                : java.util.Arrays.toString(sizes);
     }
 }

@@ -173,4 +173,26 @@ class BatchDispatcherTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> box.waiting() == 5);
         assertThat(dispatcher.inFlight()).isZero();
     }
+
+    @Test
+    void largeBatchesArePaddedToTheNextWarmedSizeAndOnlyRealImagesGetOutcomes() {
+        inline(64, 50);
+        Mailbox box = new Mailbox("t");
+        for (int i = 0; i < 40; i++) {
+            dispatcher.submit(pending(i, i, box));
+        }
+        dispatcher.poll(clock.get() + 50);
+        assertThat(model.batchSizes()).containsExactly(64);
+        assertThat(box.waiting()).isEqualTo(40);
+        assertThat(box.take(39).probabilities()[0]).isEqualTo(39f);
+        assertThat(box.take(39)).isNull();
+    }
+
+    @Test
+    void theWarmedBatchSizesAreAllSizesUpTo32ThenPowersOfTwoAndTheMaximum() {
+        assertThat(BatchSettings.of(4, 0).modelBatchSizes()).containsExactly(1, 2, 3, 4);
+        assertThat(BatchSettings.of(100, 0).modelBatchSizes()).containsExactly(1, 2, 4, 8, 16, 32, 64, 100);
+        assertThat(BatchSettings.of(100, 0).modelBatchSize(65)).isEqualTo(100);
+        assertThat(BatchSettings.of(100, 0).modelBatchSize(33)).isEqualTo(64);
+    }
 }
