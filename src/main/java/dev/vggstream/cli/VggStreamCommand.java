@@ -8,7 +8,7 @@ import java.util.concurrent.Callable;
 /** The {@code vggstream} command: one subcommand per job. */
 @Command(name = "vggstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Classify images streaming through Kafka with a VGG TensorFlow model.",
-        subcommands = {RunCommand.class, ModelCommand.class, ProduceCommand.class, TailCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ModelCommand.class, ProduceCommand.class, TailCommand.class,
                 BrokerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class VggStreamCommand implements Callable<Integer> {
 
