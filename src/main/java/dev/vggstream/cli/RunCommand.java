@@ -39,6 +39,8 @@ final class RunCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.KAFKA, e.getMessage(), e);
         } catch (ModelException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        } catch (dev.vggstream.inference.Devices.DeviceUnavailableException e) {
+            throw new CliException(ExitCodes.DEVICE, e.getMessage(), e);
         }
         Thread hook = new Thread(service::close, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -80,6 +80,10 @@ public final class KafkaAdmin {
             return new KafkaAccessException("Kafka at " + servers + " does not allow this principal to describe "
                     + "the cluster: " + cause.getMessage(), cause);
         }
+        if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return new KafkaAccessException("cannot reach Kafka at " + servers + " (" + cause.getMessage()
+                    + "; is it running, and is kafka.bootstrap.servers right?)", cause);
+        }
         return new KafkaAccessException("cannot use Kafka at " + servers + ": " + cause, cause);
     }
 

@@ -10,6 +10,7 @@ import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ClassifierOptions;
 import dev.vggstream.inference.DeviceConfig;
+import dev.vggstream.inference.Devices;
 import dev.vggstream.inference.ModelException;
 import dev.vggstream.model.ModelMetadata;
 import dev.vggstream.topology.OutcomeListener;
@@ -76,15 +77,17 @@ public final class VggService implements AutoCloseable {
      * Streams is started (not necessarily RUNNING yet: see {@link #awaitRunning}).
      */
     public static VggService start(AppConfig config, Health health, Listeners listeners)
-            throws KafkaAccessException, ModelException {
+            throws KafkaAccessException, ModelException, Devices.DeviceUnavailableException {
         log.info("effective configuration:\n  {}", String.join("\n  ", config.effectiveLines()));
+        // the device is known in milliseconds: refuse a missing GPU before connecting or loading anything
+        DeviceConfig device = chooseDevice(config);
         Properties props = StreamsProperties.of(config);
         Properties admin = KafkaAdmin.adminProperties(props);
         KafkaAdmin.check(admin, KafkaAdmin.defaultTimeout());
         if (config.topicsCreate()) {
             KafkaAdmin.createMissing(admin, topicSpecs(config), KafkaAdmin.defaultTimeout());
         }
-        ModelHolder model = loadModel(config);
+        ModelHolder model = loadModel(config, device);
         health.modelReady(true);
         BatchDispatcher dispatcher = null;
         try {
@@ -108,9 +111,16 @@ public final class VggService implements AutoCloseable {
         }
     }
 
-    static ModelHolder loadModel(AppConfig c) throws ModelException {
-        DeviceConfig device = DeviceConfig.parse(c.inferenceDevice(), c.inferenceGpuAllowGrowth(),
+    /** What TensorFlow sees, logged, and the device to run on. */
+    public static DeviceConfig chooseDevice(AppConfig c) throws Devices.DeviceUnavailableException {
+        DeviceConfig wanted = DeviceConfig.parse(c.inferenceDevice(), c.inferenceGpuAllowGrowth(),
                 c.inferenceGpuMemoryFraction(), c.inferenceIntraOpThreads(), c.inferenceInterOpThreads());
+        List<Devices.Device> seen = Devices.list();
+        log.info("TensorFlow sees: {}", Devices.describe(seen));
+        return Devices.resolve(wanted, seen);
+    }
+
+    static ModelHolder loadModel(AppConfig c, DeviceConfig device) throws ModelException {
         ClassifierOptions options = ClassifierOptions.defaults().withConfigProto(device.toConfigProto())
                 .withSignatureKey(c.modelSignature());
         if (c.modelPreprocessing().isPresent()) {
