@@ -47,10 +47,14 @@ public final class VggService implements AutoCloseable {
     /** Stream threads replaced more often than this per minute mean a real fault: stop instead. */
     private static final int MAX_REPLACEMENTS_PER_MINUTE = 5;
 
-    /** Hooks for metrics; both default to nothing. */
-    public record Listeners(BatchListener batches, OutcomeListener outcomes) {
+    /** Hooks for metrics; all default to nothing. */
+    public record Listeners(BatchListener batches, OutcomeListener outcomes, ModelListener models) {
+        public Listeners(BatchListener batches, OutcomeListener outcomes) {
+            this(batches, outcomes, ModelListener.NONE);
+        }
+
         public static Listeners none() {
-            return new Listeners(BatchListener.NONE, OutcomeListener.NONE);
+            return new Listeners(BatchListener.NONE, OutcomeListener.NONE, ModelListener.NONE);
         }
     }
 
@@ -59,17 +63,21 @@ public final class VggService implements AutoCloseable {
     private final ModelHolder model;
     private final BatchDispatcher dispatcher;
     private final KafkaStreams streams;
+    private final ModelWatcher watcher;
+    private final DeviceConfig device;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile Throwable fatal;
 
     private VggService(AppConfig config, Health health, ModelHolder model, BatchDispatcher dispatcher,
-                       KafkaStreams streams) {
+                       KafkaStreams streams, ModelWatcher watcher, DeviceConfig device) {
         this.config = config;
         this.health = health;
         this.model = model;
         this.dispatcher = dispatcher;
         this.streams = streams;
+        this.watcher = watcher;
+        this.device = device;
     }
 
     /**
@@ -89,7 +97,9 @@ public final class VggService implements AutoCloseable {
         }
         ModelHolder model = loadModel(config, device);
         health.modelReady(true);
+        listeners.models().served(model.info(), device.describe());
         BatchDispatcher dispatcher = null;
+        ModelWatcher watcher = null;
         try {
             dispatcher = BatchDispatcher.async(model, batchSettings(config), listeners.batches());
             ProcessorSettings ps = new ProcessorSettings(dispatcher, new EventParser(eventLimits(config)),
@@ -97,12 +107,20 @@ public final class VggService implements AutoCloseable {
             Topology topology = VggTopology.build(topics(config), ps, StreamsProperties.changelogConfig(config));
             log.debug("topology:\n{}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, props);
-            VggService service = new VggService(config, health, model, dispatcher, streams);
+            if (config.modelPollIntervalMs() > 0) {
+                watcher = new ModelWatcher(model, health, listeners.models(), device.describe(),
+                        config.inferenceWarmup() ? batchSettings(config).modelBatchSizes() : new int[0],
+                        config.modelPollIntervalMs());
+            }
+            VggService service = new VggService(config, health, model, dispatcher, streams, watcher, device);
             streams.setStateListener((now, before) -> service.stateChanged(now));
             streams.setUncaughtExceptionHandler(service::uncaught);
             streams.start();
             return service;
         } catch (RuntimeException e) {
+            if (watcher != null) {
+                watcher.close();
+            }
             if (dispatcher != null) {
                 dispatcher.close();
             }
@@ -261,10 +279,18 @@ public final class VggService implements AutoCloseable {
         return config;
     }
 
+    /** Where inference runs. */
+    public DeviceConfig device() {
+        return device;
+    }
+
     @Override
     public void close() {
         Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
         log.info("stopping: closing Kafka Streams (up to {} s)", timeout.toSeconds());
+        if (watcher != null) {
+            watcher.close();
+        }
         boolean clean = streams.close(timeout);
         if (!clean) {
             log.warn("Kafka Streams did not close within {} s; unanswered images stay in the buffer changelog",
