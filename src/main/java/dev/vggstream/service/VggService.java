@@ -163,7 +163,18 @@ public final class VggService implements AutoCloseable {
     }
 
     public static BatchSettings batchSettings(AppConfig c) {
-        return new BatchSettings(c.batchMaxSize(), c.batchMaxWaitMs(), c.batchMaxInFlight(), 2000);
+        return new BatchSettings(c.batchMaxSize(), c.batchMaxWaitMs(), c.batchMaxInFlight(), maxBlockMs(c));
+    }
+
+    /**
+     * How long a stream thread may wait for room in the dispatcher: short against the transaction timeout, so a
+     * stream thread waiting on a slow model still commits its transaction in time under exactly-once.
+     */
+    static long maxBlockMs(AppConfig c) {
+        Map<String, Object> k = c.kafkaProperties();
+        Object txn = k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"));
+        long timeout = txn == null ? 10_000 : Long.parseLong(txn.toString().trim());
+        return Math.max(50, Math.min(2_000, timeout / 5));
     }
 
     public static ImageLimits imageLimits(AppConfig c) {
