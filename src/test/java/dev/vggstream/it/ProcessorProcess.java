@@ -1,15 +1,13 @@
 package dev.vggstream.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -22,14 +20,12 @@ import static org.awaitility.Awaitility.await;
 public final class ProcessorProcess implements AutoCloseable {
 
     private final Process process;
-    private final List<String> lines = new CopyOnWriteArrayList<>();
-    private final Thread reader;
+    /** The child writes here: a pipe read by a thread loses what the child writes while it exits. */
+    private final Path log;
 
-    private ProcessorProcess(Process process) {
+    private ProcessorProcess(Process process, Path log) {
         this.process = process;
-        this.reader = new Thread(this::read, "processor-output-" + process.pid());
-        reader.setDaemon(true);
-        reader.start();
+        this.log = log;
     }
 
     /** Starts {@code vggstream run --config file} with the given extra environment. */
@@ -43,22 +39,29 @@ public final class ProcessorProcess implements AutoCloseable {
         cmd.add("run");
         cmd.add("--config");
         cmd.add(config.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Path log = Files.createTempFile(config.getParent(), "processor-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("VGGSTREAM_"));
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");
         pb.environment().putAll(env);
-        return new ProcessorProcess(pb.start());
+        return new ProcessorProcess(pb.start(), log);
     }
 
-    private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                lines.add(line);
-            }
+    private List<String> lines() {
+        try {
+            return Files.readAllLines(log, StandardCharsets.UTF_8);
+        } catch (java.nio.charset.MalformedInputException e) {
+            return List.of(new String(readBytes(), StandardCharsets.ISO_8859_1).split("\n"));
         } catch (IOException e) {
-            lines.add("[output closed: " + e + "]");
+            return List.of("[cannot read " + log + ": " + e + "]");
+        }
+    }
+
+    private byte[] readBytes() {
+        try {
+            return Files.readAllBytes(log);
+        } catch (IOException e) {
+            return new byte[0];
         }
     }
 
@@ -66,8 +69,8 @@ public final class ProcessorProcess implements AutoCloseable {
     public void awaitLine(Predicate<String> test, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofMillis(50))
                 .alias("processor output line; output so far:\n" + output())
-                .until(() -> lines.stream().anyMatch(test) || !process.isAlive());
-        if (lines.stream().noneMatch(test)) {
+                .until(() -> lines().stream().anyMatch(test) || !process.isAlive());
+        if (lines().stream().noneMatch(test)) {
             throw new AssertionError("processor exited with " + process.exitValue() + " before the expected line:\n"
                     + output());
         }
@@ -79,7 +82,7 @@ public final class ProcessorProcess implements AutoCloseable {
     }
 
     public String output() {
-        return String.join("\n", lines);
+        return String.join("\n", lines());
     }
 
     public long pid() {
