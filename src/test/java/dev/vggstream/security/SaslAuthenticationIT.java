@@ -20,6 +20,8 @@ import org.junit.jupiter.api.DisplayNameGeneration;
 import org.junit.jupiter.api.DisplayNameGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,6 +149,56 @@ class SaslAuthenticationIT {
 
         refusedWithExitCode4("environment",
                 () -> LoggedProcessor.start(config, saslEnvironment(WRONG_PASSWORD), log(names)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "a JAAS config without its closing semicolon | PlainLoginModule required username=\"vggstream-svc\" password=\"PW\""
+                    + " | JAAS config entry not terminated by semi-colon",
+            "a JAAS config without a control flag | PlainLoginModule username=\"vggstream-svc\" password=\"PW\";"
+                    + " | Invalid login module control flag",
+            "no JAAS config at all | | Could not find a 'KafkaClient' entry in the JAAS configuration"})
+    void unusable_sasl_settings_stop_the_processor_at_once_with_exit_code_3_naming_the_problem_but_not_the_password(
+            String what, String jaas, String problem) throws Exception {
+        StreamFixtures.Names names = StreamFixtures.Names.unique("sasl-malformed");
+        Map<String, String> settings = new HashMap<>(saslSettings(PASSWORD));
+        if (jaas == null) {
+            settings.remove("kafka.sasl.jaas.config");
+        } else {
+            settings.put("kafka.sasl.jaas.config", "org.apache.kafka.common.security.plain." + jaas.replace("PW",
+                    PASSWORD));
+        }
+        Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model, settings);
+
+        try (LoggedProcessor processor = LoggedProcessor.start(config, Map.of(), log(names))) {
+            int exit = processor.waitForExit(AUTH_FAILURE_LIMIT);
+            String output = processor.output();
+            System.out.printf("%s: exit code %d: %s%n", what, exit, errorLine(output));
+
+            assertThat(exit).as(output).isEqualTo(ExitCodes.CONFIG);
+            assertThat(errorLine(output)).as(output).contains("kafka.* settings").contains(problem);
+            assertNoPassword(output);
+        }
+    }
+
+    @Test
+    void a_client_without_sasl_settings_against_the_sasl_listener_stops_within_60_seconds_with_exit_code_4()
+            throws Exception {
+        StreamFixtures.Names names = StreamFixtures.Names.unique("sasl-none");
+        Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model, Map.of());
+
+        long begin = System.nanoTime();
+        try (LoggedProcessor processor = LoggedProcessor.start(config, Map.of(), log(names))) {
+            int exit = processor.waitForExit(AUTH_FAILURE_LIMIT);
+            Duration took = Duration.ofNanos(System.nanoTime() - begin);
+            String output = processor.output();
+            System.out.printf("no SASL settings: exit code %d after %d ms: %s%n", exit, took.toMillis(),
+                    errorLine(output));
+
+            assertThat(took).isLessThan(AUTH_FAILURE_LIMIT);
+            assertThat(exit).as(output).isEqualTo(ExitCodes.KAFKA);
+            assertThat(errorLine(output)).as(output).contains(broker.saslBootstrapServers());
+        }
     }
 
     private interface Starter {
