@@ -63,17 +63,25 @@ public final class KafkaAdmin {
         try (Admin a = create(p, servers)) {
             a.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            // the admin client's own api timeout usually fires first: the same situation as ours below
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(servers, timeout, e.getCause());
+            }
             throw explain(servers, e.getCause());
         } catch (TimeoutException e) {
-            throw new KafkaAccessException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds()
-                    + " s (is it running, is kafka.bootstrap.servers right, and does kafka.security.protocol match"
-                    + " that listener?)", e);
+            throw unreachable(servers, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaAccessException("interrupted while connecting to Kafka at " + servers, e);
         } catch (AuthenticationException e) {
             throw explain(servers, e);
         }
+    }
+
+    private static KafkaAccessException unreachable(String servers, Duration timeout, Throwable cause) {
+        return new KafkaAccessException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds()
+                + " s (is it running, is kafka.bootstrap.servers right, and does kafka.security.protocol match"
+                + " that listener?)", cause);
     }
 
     /**

@@ -197,7 +197,9 @@ class SaslAuthenticationIT {
 
             assertThat(took).isLessThan(AUTH_FAILURE_LIMIT);
             assertThat(exit).as(output).isEqualTo(ExitCodes.KAFKA);
-            assertThat(errorLine(output)).as(output).contains(broker.saslBootstrapServers());
+            assertThat(errorLine(output)).as(output)
+                    .contains("cannot reach Kafka at " + broker.saslBootstrapServers())
+                    .contains("kafka.security.protocol");
         }
     }
 
