@@ -37,6 +37,9 @@ final class RunCommand implements Callable<Integer> {
             service = VggService.start(c, health, VggService.Listeners.none());
         } catch (KafkaAccessException e) {
             throw new CliException(ExitCodes.KAFKA, e.getMessage(), e);
+        } catch (ConfigException e) {
+            // kafka.* settings that only Kafka's own clients can judge, e.g. a malformed sasl.jaas.config
+            throw new CliException(ExitCodes.CONFIG, "configuration: " + e.getMessage(), e);
         } catch (ModelException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         } catch (dev.vggstream.inference.Devices.DeviceUnavailableException e) {

@@ -1,8 +1,11 @@
 package dev.vggstream.service;
 
+import dev.vggstream.config.ConfigException;
+import dev.vggstream.config.Redaction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -50,24 +53,59 @@ public final class KafkaAdmin {
      * Connects and authenticates within {@code timeout}.
      *
      * @throws KafkaAccessException naming the servers and the reason: wrong credentials, no broker, no permission
+     * @throws ConfigException      the {@code kafka.*} settings cannot make a client (a malformed JAAS config...)
      */
     public static void check(Properties admin, Duration timeout) throws KafkaAccessException {
         Properties p = (Properties) admin.clone();
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 30_000)));
         String servers = String.valueOf(p.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
-        try (Admin a = Admin.create(p)) {
+        try (Admin a = create(p, servers)) {
             a.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
+            // the admin client's own api timeout usually fires first: the same situation as ours below
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw unreachable(servers, timeout, e.getCause());
+            }
             throw explain(servers, e.getCause());
         } catch (TimeoutException e) {
-            throw new KafkaAccessException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds()
-                    + " s (is it running, and is kafka.bootstrap.servers right?)", e);
+            throw unreachable(servers, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaAccessException("interrupted while connecting to Kafka at " + servers, e);
         } catch (AuthenticationException e) {
             throw explain(servers, e);
+        }
+    }
+
+    private static KafkaAccessException unreachable(String servers, Duration timeout, Throwable cause) {
+        return new KafkaAccessException("cannot reach Kafka at " + servers + " within " + timeout.toSeconds()
+                + " s (is it running, is kafka.bootstrap.servers right, and does kafka.security.protocol match"
+                + " that listener?)", cause);
+    }
+
+    /**
+     * The admin client, or a clear error when the {@code kafka.*} settings cannot make one. Kafka reports a
+     * malformed {@code sasl.jaas.config}, a missing one or an unknown {@code security.protocol} as "Failed to create
+     * new KafkaAdminClient", with the reason three causes down; the operator needs the reason.
+     *
+     * @throws ConfigException      the settings are unusable (exit code 3); the message is the root cause's, which
+     *                              Kafka writes without secret values, scrubbed all the same
+     * @throws KafkaAccessException no bootstrap server name resolves (exit code 4, like any unreachable cluster)
+     */
+    private static Admin create(Properties p, String servers) throws KafkaAccessException {
+        try {
+            return Admin.create(p);
+        } catch (KafkaException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String reason = Redaction.scrub(String.valueOf(root.getMessage()));
+            if (root instanceof org.apache.kafka.common.config.ConfigException && reason.contains("bootstrap")) {
+                throw new KafkaAccessException("cannot reach Kafka at " + servers + ": " + reason, e);
+            }
+            throw new ConfigException("the kafka.* settings cannot make a Kafka client: " + reason);
         }
     }
 
