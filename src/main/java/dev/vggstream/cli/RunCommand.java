@@ -3,6 +3,7 @@ package dev.vggstream.cli;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.config.ConfigException;
 import dev.vggstream.inference.ModelException;
+import dev.vggstream.metrics.Observability;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.KafkaAccessException;
 import dev.vggstream.service.VggService;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -32,9 +34,17 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AppConfig c = loadConfig(config);
         Health health = new Health();
+        Observability observability;
+        try {
+            observability = Observability.start(c.http(), health);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot serve HTTP on " + c.httpHost() + ":" + c.httpPort()
+                    + ": " + e.getMessage(), e);
+        }
         VggService service;
         try {
-            service = VggService.start(c, health, VggService.Listeners.none());
+            // on failure the process exits at once; the HTTP threads are daemons and do not hold it up
+            service = VggService.start(c, health, observability.listeners());
         } catch (KafkaAccessException e) {
             throw new CliException(ExitCodes.KAFKA, e.getMessage(), e);
         } catch (ConfigException e) {
@@ -45,7 +55,11 @@ final class RunCommand implements Callable<Integer> {
         } catch (dev.vggstream.inference.Devices.DeviceUnavailableException e) {
             throw new CliException(ExitCodes.DEVICE, e.getMessage(), e);
         }
-        Thread hook = new Thread(service::close, "vggstream-shutdown");
+        observability.attach(service.streams(), service.model().info(), c.inferenceDevice());
+        Thread hook = new Thread(() -> {
+            service.close();
+            observability.close();
+        }, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.awaitStop();
         Throwable fatal = service.fatal();
@@ -53,6 +67,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 service.close();
+                observability.close();
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already stopping; the hook closes the service
             }
