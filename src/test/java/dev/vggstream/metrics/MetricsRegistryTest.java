@@ -3,12 +3,8 @@ package dev.vggstream.metrics;
 import dev.vggstream.event.EventException;
 import dev.vggstream.event.Stage;
 import dev.vggstream.image.ImageException;
-import dev.vggstream.image.Preprocessing;
-import dev.vggstream.inference.ModelInfo;
 import dev.vggstream.service.Health;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
@@ -19,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,12 +31,6 @@ class MetricsRegistryTest {
 
     ScrapedMetrics scrape() {
         return ScrapedMetrics.parse(metrics.scrape(null).text());
-    }
-
-    static ModelInfo model(String name, String version) {
-        return new ModelInfo(name, version, Path.of("models", name, version), List.of("a", "b"), Preprocessing.TORCH,
-                32, 32, 2, "serving_default", "images", "serving_default_images:0", "probabilities",
-                "StatefulPartitionedCall:0", false, false);
     }
 
     @Test
@@ -137,12 +126,12 @@ class MetricsRegistryTest {
 
     @Test
     void modelInfoReportsOnlyTheModelServedNow() {
-        metrics.modelServed(model("vgg11", "1"), "cpu");
+        metrics.modelServed(MetricsFixtures.model("vgg11", "1"), "cpu");
         assertThat(scrape().samples("vggstream_model_info")).singleElement().satisfies(s -> {
             assertThat(s.labels()).isEqualTo(Map.of("name", "vgg11", "version", "1", "device", "cpu"));
             assertThat(s.value()).isEqualTo(1);
         });
-        metrics.modelServed(model("vgg11", "2"), "gpu:0");
+        metrics.modelServed(MetricsFixtures.model("vgg11", "2"), "gpu:0");
         assertThat(scrape().samples("vggstream_model_info")).singleElement().satisfies(s ->
                 assertThat(s.labels()).isEqualTo(Map.of("name", "vgg11", "version", "2", "device", "gpu:0")));
     }
@@ -173,7 +162,7 @@ class MetricsRegistryTest {
 
     @Test
     void kafkaStreamsClientMetricsAreExportedOnceBound(@TempDir Path stateDir) {
-        KafkaStreams streams = unstartedStreams(stateDir);
+        KafkaStreams streams = MetricsFixtures.unstartedStreams(stateDir);
         try {
             metrics.bindStreams(streams);
             ScrapedMetrics m = scrape();
@@ -193,17 +182,5 @@ class MetricsRegistryTest {
         MetricsRegistry.Scrape text = metrics.scrape("text/plain");
         assertThat(text.contentType()).isEqualTo("text/plain; version=0.0.4; charset=utf-8");
         assertThat(text.text()).doesNotContain("# EOF");
-    }
-
-    /** A KafkaStreams that is built (its clients and their metrics exist) but never started. */
-    static KafkaStreams unstartedStreams(Path stateDir) {
-        StreamsBuilder b = new StreamsBuilder();
-        b.stream("in").to("out");
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "metrics-test");
-        // never contacted: the instance is not started
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9");
-        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        return new KafkaStreams(b.build(), p);
     }
 }
