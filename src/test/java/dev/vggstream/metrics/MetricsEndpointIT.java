@@ -139,5 +139,4 @@ class MetricsEndpointIT {
             assertThat(p.stop(Duration.ofSeconds(60))).isIn(0, 143);
         }
     }
-
 }

@@ -46,10 +46,16 @@ public final class MetricsFixtures {
      * model and health bound, and the Kafka Streams metrics of {@code streams}.
      */
     public static MetricsRegistry everyMeter(KafkaStreams streams) {
+        MetricsRegistry m = everyOwnMeter();
+        m.bindStreams(streams);
+        return m;
+    }
+
+    /** As {@link #everyMeter} without the Kafka Streams metrics. */
+    public static MetricsRegistry everyOwnMeter() {
         MetricsRegistry m = new MetricsRegistry();
         m.bindHealth(new Health());
         m.modelServed(model("vgg16", "1"), "cpu");
-        m.bindStreams(streams);
         m.batches().queued(1);
         m.batches().batch(1, 1_000_000, false);
         m.batches().inFlight(0);
