@@ -43,8 +43,8 @@ final class RunCommand implements Callable<Integer> {
         }
         VggService service;
         try {
-            // on failure the process exits at once; the HTTP threads are daemons and do not hold it up
             service = VggService.start(c, health, observability.listeners());
+            observability.attach(service.streams());
         } catch (KafkaAccessException e) {
             throw new CliException(ExitCodes.KAFKA, e.getMessage(), e);
         } catch (ConfigException e) {
@@ -54,8 +54,10 @@ final class RunCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         } catch (dev.vggstream.inference.Devices.DeviceUnavailableException e) {
             throw new CliException(ExitCodes.DEVICE, e.getMessage(), e);
+        } finally {
+            // a failed start frees the port: the command may run inside a longer-lived JVM (tests)
+            observability.closeUnlessAttached();
         }
-        observability.attach(service.streams(), service.model().info(), c.inferenceDevice());
         Thread hook = new Thread(() -> {
             service.close();
             observability.close();

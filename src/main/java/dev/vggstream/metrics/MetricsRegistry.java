@@ -3,8 +3,10 @@ package dev.vggstream.metrics;
 import dev.vggstream.batch.BatchListener;
 import dev.vggstream.inference.ModelInfo;
 import dev.vggstream.service.Health;
+import dev.vggstream.service.ModelListener;
 import dev.vggstream.service.VggService;
 import dev.vggstream.topology.OutcomeListener;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +23,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -31,6 +34,7 @@ import java.util.function.Predicate;
 public final class MetricsRegistry implements AutoCloseable {
 
     static final String MODEL_INFO = "vggstream.model.info";
+    static final String MODEL_LOADS = "vggstream.model.loads";
     static final String HEALTH = "vggstream.health";
     /** The Prometheus text format, version 0.0.4. */
     static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
@@ -46,6 +50,20 @@ public final class MetricsRegistry implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final PipelineMeters pipeline = new PipelineMeters(registry);
     private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Counter modelsServed = modelLoads("served");
+    private final Counter modelsRefused = modelLoads("refused");
+    private final ModelListener models = new ModelListener() {
+        @Override
+        public void served(ModelInfo model, String device) {
+            modelsServed.increment();
+            modelServed(model, device);
+        }
+
+        @Override
+        public void refused(Path version, String reason) {
+            modelsRefused.increment();
+        }
+    };
     private Meter modelInfo;
     private KafkaStreamsMetrics streamsMetrics;
     private boolean closed;
@@ -69,9 +87,19 @@ public final class MetricsRegistry implements AutoCloseable {
         return pipeline;
     }
 
+    /** Follows the served model: at start and after every hot reload, and versions that were refused. */
+    public ModelListener models() {
+        return models;
+    }
+
     /** The hooks to give {@link VggService#start}. */
     public VggService.Listeners listeners() {
-        return new VggService.Listeners(pipeline, pipeline);
+        return new VggService.Listeners(pipeline, pipeline, models);
+    }
+
+    private Counter modelLoads(String outcome) {
+        return Counter.builder(MODEL_LOADS).description("Model versions loaded and served, or refused (hot reload)")
+                .tag("outcome", outcome).register(registry);
     }
 
     /**

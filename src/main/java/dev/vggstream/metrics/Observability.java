@@ -1,7 +1,6 @@
 package dev.vggstream.metrics;
 
 import dev.vggstream.config.AppConfig;
-import dev.vggstream.inference.ModelInfo;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.VggService;
 import org.apache.kafka.streams.KafkaStreams;
@@ -25,6 +24,7 @@ public final class Observability implements AutoCloseable {
 
     private final MetricsRegistry metrics;
     private final HttpEndpoints endpoints;
+    private volatile boolean attached;
 
     private Observability(MetricsRegistry metrics, HttpEndpoints endpoints) {
         this.metrics = metrics;
@@ -52,23 +52,23 @@ public final class Observability implements AutoCloseable {
         }
     }
 
-    /** The hooks to pass to {@link VggService#start}; no-ops when disabled. */
+    /** The hooks to pass to {@link VggService#start} (batches, outcomes, served model); no-ops when disabled. */
     public VggService.Listeners listeners() {
         return metrics == null ? VggService.Listeners.none() : metrics.listeners();
     }
 
-    /** Binds the Kafka Streams client metrics and reports the model being served on {@code device}. */
-    public void attach(KafkaStreams streams, ModelInfo model, String device) {
+    /** Binds the Kafka Streams client metrics of the started service. */
+    public void attach(KafkaStreams streams) {
+        attached = true;
         if (metrics != null) {
             metrics.bindStreams(streams);
-            metrics.modelServed(model, device);
         }
     }
 
-    /** After a hot reload: reports {@code model} instead of the one before. */
-    public void modelServed(ModelInfo model, String device) {
-        if (metrics != null) {
-            metrics.modelServed(model, device);
+    /** Closes, unless {@link #attach} was called: for a service that failed to start. */
+    public void closeUnlessAttached() {
+        if (!attached) {
+            close();
         }
     }
 

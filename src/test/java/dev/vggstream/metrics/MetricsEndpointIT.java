@@ -33,6 +33,8 @@ import static org.awaitility.Awaitility.await;
 class MetricsEndpointIT {
 
     static final Pattern SERVING = Pattern.compile("metrics and health on (http://\\S+)");
+    static final Pattern MODEL = Pattern.compile("serving model (\\S+) v(\\S+) \\(.*\\) on (\\S+)$",
+            Pattern.MULTILINE);
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static final int GOOD = 12;
 
@@ -113,11 +115,15 @@ class MetricsEndpointIT {
             assertThat(s.sum("vggstream_end_to_end_seconds_count")).isEqualTo(GOOD);
             assertThat(s.samples("vggstream_end_to_end_seconds_bucket")).hasSizeGreaterThan(10);
 
+            // the model and device the processor says it serves
+            Matcher serving = MODEL.matcher(p.output());
+            assertThat(serving.find()).isTrue();
             assertThat(s.samples("vggstream_model_info")).singleElement().satisfies(info -> {
                 assertThat(info.value()).isEqualTo(1);
-                assertThat(info.labels()).containsEntry("version", "1").containsEntry("device", "auto")
-                        .containsKey("name");
+                assertThat(info.labels()).isEqualTo(Map.of("name", serving.group(1), "version", serving.group(2),
+                        "device", serving.group(3)));
             });
+            assertThat(s.sum("vggstream_model_loads_total", Map.of("outcome", "served"))).isEqualTo(1);
             assertThat(s.sum("vggstream_health", Map.of("check", "ready"))).isEqualTo(1);
 
             assertThat(s.sum("kafka_stream_alive_stream_threads")).isEqualTo(1);

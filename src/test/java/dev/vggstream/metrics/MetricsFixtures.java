@@ -55,7 +55,8 @@ public final class MetricsFixtures {
     public static MetricsRegistry everyOwnMeter() {
         MetricsRegistry m = new MetricsRegistry();
         m.bindHealth(new Health());
-        m.modelServed(model("vgg16", "1"), "cpu");
+        m.models().served(model("vgg16", "1"), "cpu");
+        m.models().refused(Path.of("models", "vgg16", "2"), "corrupt");
         m.batches().queued(1);
         m.batches().batch(1, 1_000_000, false);
         m.batches().inFlight(0);

@@ -137,6 +137,18 @@ class MetricsRegistryTest {
     }
 
     @Test
+    void theModelListenerFollowsReloadsAndCountsRefusedVersions() {
+        metrics.listeners().models().served(MetricsFixtures.model("vgg16", "1"), "cpu");
+        metrics.listeners().models().refused(Path.of("models/vgg16/2"), "failed its warm-up");
+        metrics.listeners().models().served(MetricsFixtures.model("vgg16", "3"), "cpu");
+        ScrapedMetrics m = scrape();
+        assertThat(m.samples("vggstream_model_info")).singleElement()
+                .satisfies(s -> assertThat(s.labels()).containsEntry("version", "3"));
+        assertThat(m.sum("vggstream_model_loads_total", Map.of("outcome", "served"))).isEqualTo(2);
+        assertThat(m.sum("vggstream_model_loads_total", Map.of("outcome", "refused"))).isEqualTo(1);
+    }
+
+    @Test
     void healthChecksAreExportedAsGauges() {
         Health health = new Health();
         metrics.bindHealth(health);

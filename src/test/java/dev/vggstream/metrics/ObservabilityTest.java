@@ -3,15 +3,21 @@ package dev.vggstream.metrics;
 import dev.vggstream.batch.BatchListener;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.service.Health;
+import dev.vggstream.service.ModelListener;
 import dev.vggstream.topology.OutcomeListener;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.BindException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,6 +31,7 @@ class ObservabilityTest {
             assertThat(o.metrics()).isEmpty();
             assertThat(o.listeners().batches()).isSameAs(BatchListener.NONE);
             assertThat(o.listeners().outcomes()).isSameAs(OutcomeListener.NONE);
+            assertThat(o.listeners().models()).isSameAs(ModelListener.NONE);
         }
     }
 
@@ -43,6 +50,32 @@ class ObservabilityTest {
             // the health gauges are bound to the same Health as the endpoints
             assertThat(m.samples("vggstream_health")).hasSize(3);
         }
+    }
+
+    @Test
+    void aServiceThatFailedToStartFreesThePortButARunningOneKeepsServing(@TempDir Path stateDir) throws Exception {
+        AppConfig.Http http = new AppConfig.Http(true, "127.0.0.1", 0);
+        Observability failed = Observability.start(http, new Health());
+        int port = failed.address().orElseThrow().getPort();
+        failed.closeUnlessAttached();
+        assertThatThrownBy(() -> get(port, "/health/live")).isInstanceOf(ConnectException.class);
+
+        KafkaStreams streams = MetricsFixtures.unstartedStreams(stateDir);
+        try (Observability running = Observability.start(http, new Health())) {
+            running.attach(streams);
+            running.closeUnlessAttached();
+            HttpResponse<String> r = get(running.address().orElseThrow().getPort(), "/metrics");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(ScrapedMetrics.parse(r.body()).names()).contains("kafka_stream_alive_stream_threads");
+        } finally {
+            streams.close(Duration.ofSeconds(10));
+        }
+    }
+
+    static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
