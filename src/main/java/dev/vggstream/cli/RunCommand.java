@@ -3,6 +3,7 @@ package dev.vggstream.cli;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.config.ConfigException;
 import dev.vggstream.inference.ModelException;
+import dev.vggstream.metrics.Observability;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.KafkaAccessException;
 import dev.vggstream.service.VggService;
@@ -11,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -32,9 +34,17 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         AppConfig c = loadConfig(config);
         Health health = new Health();
+        Observability observability;
+        try {
+            observability = Observability.start(c.http(), health);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot serve HTTP on " + c.httpHost() + ":" + c.httpPort()
+                    + ": " + e.getMessage(), e);
+        }
         VggService service;
         try {
-            service = VggService.start(c, health, VggService.Listeners.none());
+            service = VggService.start(c, health, observability.listeners());
+            observability.attach(service.streams());
         } catch (KafkaAccessException e) {
             throw new CliException(ExitCodes.KAFKA, e.getMessage(), e);
         } catch (ConfigException e) {
@@ -44,8 +54,14 @@ final class RunCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         } catch (dev.vggstream.inference.Devices.DeviceUnavailableException e) {
             throw new CliException(ExitCodes.DEVICE, e.getMessage(), e);
+        } finally {
+            // a failed start frees the port: the command may run inside a longer-lived JVM (tests)
+            observability.closeUnlessAttached();
         }
-        Thread hook = new Thread(service::close, "vggstream-shutdown");
+        Thread hook = new Thread(() -> {
+            service.close();
+            observability.close();
+        }, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.awaitStop();
         Throwable fatal = service.fatal();
@@ -53,6 +69,7 @@ final class RunCommand implements Callable<Integer> {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
                 service.close();
+                observability.close();
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already stopping; the hook closes the service
             }

@@ -1,0 +1,82 @@
+# syntax=docker/dockerfile:1
+#
+# vggstream images. Targets:
+#   runtime      (default) CPU TensorFlow natives on a slim JRE 17:  docker build -t vggstream .
+#   runtime-gpu  CUDA 12 + cuDNN 9 natives, built with mvn -Pgpu:   docker build --target runtime-gpu -t vggstream:gpu .
+# Both build from a clean checkout; the build stage needs Maven Central and nothing else.
+
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG JRE_IMAGE=eclipse-temurin:17-jre
+# TensorFlow Java 1.1.0's GPU natives link against CUDA 12 and cuDNN 9; any CUDA 12.x runtime image with cuDNN 9 fits.
+ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04
+
+# ---- sources, shared by both builds -----------------------------------------------------------------------------
+FROM ${MAVEN_IMAGE} AS sources
+WORKDIR /src
+COPY pom.xml ./
+COPY src ./src
+
+# ---- build: CPU natives -------------------------------------------------------------------------------------------
+# The local Maven repository is a BuildKit cache mount (shared by both builds): after the first build, a rebuild
+# downloads nothing, while the image layers stay free of it.
+FROM sources AS build
+RUN --mount=type=cache,id=vggstream-m2,target=/root/.m2 \
+    mvn -B -Dshade.skip=false -DskipTests package \
+ && cp target/vggstream.jar /vggstream.jar
+
+# ---- build: GPU natives -------------------------------------------------------------------------------------------
+FROM sources AS build-gpu
+RUN --mount=type=cache,id=vggstream-m2,target=/root/.m2 \
+    mvn -B -Pgpu -Dshade.skip=false -DskipTests package \
+ && cp target/vggstream.jar /vggstream.jar
+
+# ---- the JRE, for the GPU image (the CUDA images carry no Java) ----------------------------------------------------
+FROM ${JRE_IMAGE} AS jre
+
+# ---- runtime: GPU -------------------------------------------------------------------------------------------------
+FROM ${CUDA_IMAGE} AS runtime-gpu
+ENV JAVA_HOME=/opt/java/openjdk
+ENV PATH="${JAVA_HOME}/bin:${PATH}"
+# Temurin's JRE is built against an old glibc, so it runs on the CUDA image's Ubuntu as it is.
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+# Fixed ids: a named volume for /models is created owned by them, and files from the host stay readable.
+RUN groupadd --system --gid 10001 vggstream \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
+ && mkdir -p /app/config /models \
+ && chown 10001:10001 /models
+WORKDIR /app
+COPY --from=build-gpu /vggstream.jar /app/vggstream.jar
+COPY config/application.properties /app/config/application.properties
+# In a container the endpoints must be reachable from outside it (probes, Prometheus).
+ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
+    VGGSTREAM_MODEL_PATH=/models/vgg \
+    VGGSTREAM_INFERENCE_DEVICE=gpu \
+    TF_CPP_MIN_LOG_LEVEL=1 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+EXPOSE 8080
+# bash's /dev/tcp: neither curl nor wget is needed in the image.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${VGGSTREAM_HTTP_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
+CMD ["run"]
+
+# ---- runtime: CPU (the default target, so it comes last) ----------------------------------------------------------
+FROM ${JRE_IMAGE} AS runtime
+RUN groupadd --system --gid 10001 vggstream \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
+ && mkdir -p /app/config /models \
+ && chown 10001:10001 /models
+WORKDIR /app
+COPY --from=build /vggstream.jar /app/vggstream.jar
+COPY config/application.properties /app/config/application.properties
+ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
+    VGGSTREAM_MODEL_PATH=/models/vgg \
+    TF_CPP_MIN_LOG_LEVEL=1 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \
+    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${VGGSTREAM_HTTP_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
+ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
+CMD ["run"]

@@ -1,0 +1,137 @@
+package dev.vggstream.metrics;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.vggstream.service.Health;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * The HTTP server: {@code GET /metrics} and the three health checks, and nothing else. Every other path is 404 and
+ * every other method 405, so the port exposes exactly what probes and Prometheus need.
+ */
+final class HttpEndpoints implements AutoCloseable {
+
+    static final String METRICS = "/metrics";
+    static final String LIVE = "/health/live";
+    static final String READY = "/health/ready";
+    static final String STARTUP = "/health/startup";
+
+    // Probes and one Prometheus: two threads keep a slow scrape from delaying a probe.
+    private static final int THREADS = 2;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private interface Handler {
+        void handle(HttpExchange exchange) throws IOException;
+    }
+
+    private final HttpServer server;
+    private final ExecutorService pool;
+    private final Map<String, Handler> routes;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private HttpEndpoints(HttpServer server, ExecutorService pool, Health health, MetricsRegistry metrics) {
+        this.server = server;
+        this.pool = pool;
+        this.routes = Map.of(
+                METRICS, x -> {
+                    MetricsRegistry.Scrape s = metrics.scrape(x.getRequestHeaders().getFirst("Accept"));
+                    send(x, 200, s.contentType(), s.body());
+                },
+                LIVE, x -> check(x, health, Health::live),
+                READY, x -> check(x, health, Health::ready),
+                STARTUP, x -> check(x, health, Health::started));
+    }
+
+    /** Binds {@code host:port} (port 0: any free port) and starts serving. */
+    static HttpEndpoints start(String host, int port, Health health, MetricsRegistry metrics) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
+        AtomicInteger n = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "vggstream-http-" + n.incrementAndGet());
+            // never the reason the JVM stays up after the processor stopped
+            t.setDaemon(true);
+            return t;
+        });
+        HttpEndpoints endpoints = new HttpEndpoints(server, pool, health, metrics);
+        server.setExecutor(pool);
+        server.createContext("/", endpoints::handle);
+        server.start();
+        return endpoints;
+    }
+
+    /** The bound address, with the actual port when 0 was asked for. */
+    InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    String url() {
+        InetSocketAddress a = address();
+        String host = a.getAddress().getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            // the raw path: "/health%2Fready" is not "/health/ready"
+            Handler route = routes.get(exchange.getRequestURI().getRawPath());
+            if (route == null) {
+                send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+            } else if (!"GET".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "GET");
+                send(exchange, 405, "text/plain; charset=utf-8",
+                        "method not allowed\n".getBytes(StandardCharsets.UTF_8));
+            } else {
+                route.handle(exchange);
+            }
+        }
+    }
+
+    private static void check(HttpExchange exchange, Health health, Predicate<Health> passes) throws IOException {
+        boolean up = passes.test(health);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", up ? "UP" : "DOWN");
+        body.put("live", health.live());
+        body.put("started", health.started());
+        body.put("ready", health.ready());
+        body.put("streams", String.valueOf(health.streamsState()));
+        if (health.failure() != null) {
+            body.put("failure", health.failure());
+        }
+        send(exchange, up ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        // a response to HEAD has no body, and the JDK server refuses one
+        if (body.length == 0 || "HEAD".equals(exchange.getRequestMethod())) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.stop(0);
+            pool.shutdownNow();
+        }
+    }
+}
