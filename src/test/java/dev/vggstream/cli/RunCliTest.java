@@ -15,7 +15,9 @@ class RunCliTest {
     Path dir;
 
     Path config(String... lines) throws Exception {
-        return Files.write(dir.resolve("app.properties"), java.util.List.of(lines));
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(lines));
+        all.add("http.enabled=false"); // these tests stop before serving anything; no port needed
+        return Files.write(dir.resolve("app.properties"), all);
     }
 
     @Test
