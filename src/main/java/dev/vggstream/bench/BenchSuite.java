@@ -1,0 +1,326 @@
+package dev.vggstream.bench;
+
+import dev.vggstream.inference.Classifier;
+import dev.vggstream.kafka.LocalKafkaBroker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The performance suite of the issue: model alone, end to end, per-record baseline, pipeline ceiling, latency,
+ * batch fill across partitions, scale-out. One process, one broker, one run, so ratios are fair on a noisy machine.
+ * Writes report.md, results.csv and chart.png.
+ */
+public final class BenchSuite {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchSuite.class);
+
+    /**
+     * @param scale multiplies image counts and seconds (1 = the default run, under ten minutes here)
+     * @param items which parts to run (1-7); empty = all
+     */
+    public record Options(Path out, Path modelCache, double scale, int batch, long maxWaitMs, Set<Integer> items,
+                          PrintWriter console) {
+        boolean runs(int item) {
+            return items.isEmpty() || items.contains(item);
+        }
+
+        int n(int base) {
+            return Math.max(1, (int) Math.round(base * scale));
+        }
+    }
+
+    private final Options o;
+    private final List<Goal> goals = new ArrayList<>();
+    private final List<String[]> rows = new ArrayList<>();
+    private final List<Chart.Panel> panels = new ArrayList<>();
+    private final Map<String, String> notes = new LinkedHashMap<>();
+
+    private BenchSuite(Options o) {
+        this.o = o;
+    }
+
+    public static Path run(Options o) throws Exception {
+        return new BenchSuite(o).runAll();
+    }
+
+    private Path runAll() throws Exception {
+        Path dir = o.out().resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Files.createDirectories(dir);
+        Path work = Files.createTempDirectory("vggstream-bench-");
+        long t0 = System.nanoTime();
+        say("machine: %d CPUs, %s; results in %s", Runtime.getRuntime().availableProcessors(), cpuName(), dir);
+        try (LocalKafkaBroker broker = LocalKafkaBroker.builder().messageMaxBytes(32 << 20).start()) {
+            String bootstrap = broker.bootstrapServers();
+            Path vgg16 = o.runs(1) || o.runs(2) || o.runs(3) ? BenchModels.get(o.modelCache(), BenchModels.vgg16()) : null;
+            Path tiny = BenchModels.get(o.modelCache(), BenchModels.tiny());
+            double modelAtBatch = Double.NaN;
+            if (o.runs(1)) {
+                modelAtBatch = modelAlone(vgg16);
+            }
+            double e2eAlos = Double.NaN;
+            if (o.runs(2)) {
+                e2eAlos = endToEnd(bootstrap, vgg16, modelAtBatch, work);
+            }
+            if (o.runs(3)) {
+                perRecord(bootstrap, vgg16, e2eAlos, work);
+            }
+            double capacity = Double.NaN;
+            if (o.runs(4)) {
+                capacity = ceiling(bootstrap, tiny, work);
+            }
+            if (o.runs(5)) {
+                latency(bootstrap, tiny, Double.isNaN(capacity) ? 1000 : capacity, work);
+            }
+            if (o.runs(6)) {
+                batchFill(bootstrap, tiny, Double.isNaN(capacity) ? 1000 : capacity, work);
+            }
+            if (o.runs(7)) {
+                scaleOut(bootstrap, tiny, work);
+            }
+        } finally {
+            BenchModels.deleteTree(work);
+        }
+        notes.put("total time", String.format(Locale.ROOT, "%.1f min", (System.nanoTime() - t0) / 60e9));
+        BenchReport.write(dir, goals, rows, panels, notes);
+        o.console().println();
+        o.console().println(BenchReport.goalsTable(goals));
+        o.console().flush();
+        return dir;
+    }
+
+    // ---- 1. model alone ---------------------------------------------------------------------------------------
+
+    private double modelAlone(Path vgg16) throws Exception {
+        say("1. model alone: VGG16@224, batch 1..32, in process");
+        double atBatch = Double.NaN;
+        List<Chart.Bar> bars = new ArrayList<>();
+        try (Classifier c = Classifier.load(vgg16)) {
+            for (int b : new int[] {1, 2, 4, 8, 16, 32}) {
+                ModelBenchmark.Row r = ModelBenchmark.run(c, new int[] {b}, 8 * o.scale(), 2).get(0);
+                row("model-alone", "vgg16@224", "batch " + b, r.classifierImagesPerSecond(), Double.NaN, Double.NaN,
+                        Double.NaN, b);
+                row("tensorflow-alone", "vgg16@224", "batch " + b, r.tensorflowImagesPerSecond(), Double.NaN,
+                        Double.NaN, Double.NaN, b);
+                bars.add(new Chart.Bar("VGG16 batch " + b + " (classifier)", r.classifierImagesPerSecond(), 0));
+                say("   batch %2d: classifier %.2f img/s, TensorFlow alone %.2f img/s (%.3f)", b,
+                        r.classifierImagesPerSecond(), r.tensorflowImagesPerSecond(), r.ratio());
+                if (b == o.batch()) {
+                    atBatch = r.classifierImagesPerSecond();
+                }
+            }
+        }
+        panels.add(new Chart.Panel("1. Model alone, VGG16@224 in process", "images/s", bars));
+        goals.add(Goal.report("1. model alone, VGG16@224 batch " + o.batch(), Goal.fmt(atBatch) + " img/s"));
+        return atBatch;
+    }
+
+    // ---- 2. end to end ------------------------------------------------------------------------------------------
+
+    private double endToEnd(String bootstrap, Path vgg16, double modelAlone, Path work) throws Exception {
+        say("2. end to end: VGG16@224 batch %d through the broker", o.batch());
+        List<byte[]> images = Payloads.jpegs(32, 224, 224, 2);
+        int count = o.n(12) * o.batch();
+        double alos = Double.NaN;
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (String g : List.of("at_least_once", "exactly_once_v2")) {
+            StreamBench.Setup s = new StreamBench.Setup("e2e-vgg16-" + g, vgg16, 4, 1, o.batch(), o.maxWaitMs(), g,
+                    Payloads.Encoding.RAW, images, count, 1, Map.of());
+            StreamBench.Outcome r = StreamBench.throughput(bootstrap, s, work);
+            record("end-to-end", "vgg16@224 " + g, r);
+            double ratio = r.imagesPerSecond() / modelAlone;
+            goals.add(Goal.atLeast("2. end to end / model alone, VGG16@224 batch " + o.batch() + ", " + g, ratio,
+                    0.95, ""));
+            bars.add(new Chart.Bar("VGG16 end to end, " + g, r.imagesPerSecond(), modelAlone));
+            say("   %s: %.2f img/s = %.3f x model alone (mean batch %.1f, lost %d, duplicates %d)", g,
+                    r.imagesPerSecond(), ratio, r.meanBatchSize(), r.lost(), r.duplicates());
+            if (g.equals("at_least_once")) {
+                alos = r.imagesPerSecond();
+            }
+        }
+        bars.add(new Chart.Bar("VGG16 model alone (goal line 0.95x)", modelAlone, 0.95 * modelAlone));
+        panels.add(new Chart.Panel("2. End to end vs model alone, batch " + o.batch(), "images/s", bars));
+        return alos;
+    }
+
+    // ---- 3. per-record baseline ---------------------------------------------------------------------------------
+
+    private void perRecord(String bootstrap, Path vgg16, double batched, Path work) throws Exception {
+        say("3. per-record baseline: batch 1, no wait (how Kafka Streams examples classify)");
+        List<byte[]> images = Payloads.jpegs(32, 224, 224, 3);
+        StreamBench.Setup s = new StreamBench.Setup("per-record-vgg16", vgg16, 4, 1, 1, 0, "at_least_once",
+                Payloads.Encoding.RAW, images, o.n(48), 1, Map.of());
+        StreamBench.Outcome r = StreamBench.throughput(bootstrap, s, work);
+        record("per-record", "vgg16@224", r);
+        goals.add(Goal.report("3. batched / per-record speedup, VGG16@224", Goal.fmt(batched / r.imagesPerSecond())
+                + "x (" + Goal.fmt(batched) + " vs " + Goal.fmt(r.imagesPerSecond()) + " img/s)"));
+        panels.add(new Chart.Panel("3. Batched vs per-record, VGG16@224", "images/s", List.of(
+                new Chart.Bar("batched (batch " + o.batch() + ")", batched, 0),
+                new Chart.Bar("per record (batch 1)", r.imagesPerSecond(), 0))));
+        say("   per record: %.2f img/s; batched %.2f img/s: %.2fx", r.imagesPerSecond(), batched,
+                batched / r.imagesPerSecond());
+    }
+
+    // ---- 4. pipeline ceiling ------------------------------------------------------------------------------------
+
+    private double ceiling(String bootstrap, Path tiny, Path work) throws Exception {
+        say("4. pipeline ceiling: near-free model (VGG11 1/32 width, 32 px), 224x224 JPEG events and camera frames");
+        List<byte[]> small = Payloads.jpegs(64, 224, 224, 4);
+        List<byte[]> frames = Payloads.jpegs(16, 640, 480, 5);
+        notes.put("224x224 JPEG size", String.format(Locale.ROOT, "%.1f KB", Payloads.meanSize(small) / 1024));
+        notes.put("640x480 JPEG size", String.format(Locale.ROOT, "%.1f KB", Payloads.meanSize(frames) / 1024));
+        Map<String, String> tuned = Map.of("kafka.num.stream.threads", "2");
+        List<Chart.Bar> bars = new ArrayList<>();
+        double raw = Double.NaN;
+        Object[][] cases = {
+                {"raw JPEG 224", small, Payloads.Encoding.RAW, 2000.0, o.n(8000)},
+                {"JSON+base64 224", small, Payloads.Encoding.JSON, 1500.0, o.n(6000)},
+                {"raw JPEG 640x480", frames, Payloads.Encoding.RAW, 0.0, o.n(2000)}};
+        for (Object[] c : cases) {
+            @SuppressWarnings("unchecked")
+            List<byte[]> imgs = (List<byte[]>) c[1];
+            StreamBench.Setup s = new StreamBench.Setup("ceiling-" + c[0], tiny, 8, 2, 32, o.maxWaitMs(),
+                    "at_least_once", (Payloads.Encoding) c[2], imgs, (int) c[4], 1, tuned);
+            StreamBench.Outcome r = StreamBench.throughput(bootstrap, s, work);
+            record("ceiling", (String) c[0], r);
+            double target = (double) c[3];
+            goals.add(target > 0 ? Goal.atLeast("4. pipeline ceiling, " + c[0], r.imagesPerSecond(), target, " img/s")
+                    : Goal.report("4. pipeline ceiling, " + c[0], Goal.fmt(r.imagesPerSecond()) + " img/s"));
+            bars.add(new Chart.Bar((String) c[0], r.imagesPerSecond(), target));
+            say("   %s: %.0f img/s (mean batch %.1f)", c[0], r.imagesPerSecond(), r.meanBatchSize());
+            if (c[0].equals("raw JPEG 224")) {
+                raw = r.imagesPerSecond();
+            }
+        }
+        panels.add(new Chart.Panel("4. Pipeline ceiling (near-free model)", "images/s", bars));
+        return raw;
+    }
+
+    // ---- 5. latency ---------------------------------------------------------------------------------------------
+
+    private void latency(String bootstrap, Path tiny, double capacity, Path work) throws Exception {
+        say("5. latency at 50%% and 90%% of capacity (%.0f img/s)", capacity);
+        List<byte[]> small = Payloads.jpegs(64, 224, 224, 6);
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (double share : new double[] {0.5, 0.9}) {
+            double rate = capacity * share;
+            int count = (int) Math.max(200, rate * 15 * o.scale());
+            StreamBench.Setup s = new StreamBench.Setup("latency-" + (int) (share * 100), tiny, 8, 2, 16,
+                    o.maxWaitMs(), "at_least_once", Payloads.Encoding.RAW, small, count, 1,
+                    Map.of("kafka.num.stream.threads", "2"));
+            StreamBench.Outcome r = StreamBench.latency(bootstrap, s, rate, work);
+            record("latency", (int) (share * 100) + "% of capacity", r);
+            double inferenceMs = inferenceMs(tiny, 16);
+            double bound = o.maxWaitMs() + 2 * inferenceMs;
+            goals.add(Goal.atMost(String.format(Locale.ROOT, "5. p99 latency at %d%% of capacity (%.0f img/s); "
+                    + "p50 %.0f ms, max %.0f ms", (int) (share * 100), rate, r.p50Ms(), r.maxMs()), r.p99Ms(), bound,
+                    " ms"));
+            bars.add(new Chart.Bar("p50 at " + (int) (share * 100) + "%", r.p50Ms(), 0));
+            bars.add(new Chart.Bar("p99 at " + (int) (share * 100) + "%", r.p99Ms(), bound));
+            say("   %.0f%%: %.0f img/s, p50 %.0f ms, p99 %.0f ms, max %.0f ms (goal p99 <= %.0f ms)", share * 100, rate,
+                    r.p50Ms(), r.p99Ms(), r.maxMs(), bound);
+        }
+        panels.add(new Chart.Panel("5. End-to-end latency (goal line: max-wait + 2 x inference)", "ms", bars));
+    }
+
+    private double inferenceMs(Path model, int batch) throws Exception {
+        try (Classifier c = Classifier.load(model)) {
+            ModelBenchmark.Row r = ModelBenchmark.run(c, new int[] {batch}, 1, 5).get(0);
+            return batch / r.classifierImagesPerSecond() * 1000;
+        }
+    }
+
+    // ---- 6. batch fill ------------------------------------------------------------------------------------------
+
+    private void batchFill(String bootstrap, Path tiny, double capacity, Path work) throws Exception {
+        double rate = Math.max(200, capacity * 0.6);
+        say("6. batch fill across partitions at %.0f img/s, batch.max-size 16, one instance", rate);
+        List<byte[]> small = Payloads.jpegs(64, 224, 224, 7);
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (int partitions : new int[] {1, 2, 4, 8, 16}) {
+            int count = (int) Math.max(400, rate * 8 * o.scale());
+            StreamBench.Setup s = new StreamBench.Setup("fill-" + partitions, tiny, partitions, 2, 16, o.maxWaitMs(),
+                    "at_least_once", Payloads.Encoding.RAW, small, count, 1, Map.of("kafka.num.stream.threads", "2"));
+            StreamBench.Outcome r = StreamBench.latency(bootstrap, s, rate, work);
+            record("batch-fill", partitions + " partitions", r);
+            bars.add(new Chart.Bar(partitions + " partitions", r.meanBatchSize(), 12));
+            say("   %2d partitions: mean batch size %.1f", partitions, r.meanBatchSize());
+            if (partitions == 8) {
+                goals.add(Goal.atLeast("6. mean batch size, 8 partitions, one instance", r.meanBatchSize(), 12, ""));
+            }
+        }
+        panels.add(new Chart.Panel("6. Mean batch size vs partitions (max 16; goal 12)", "images", bars));
+    }
+
+    // ---- 7. scale-out -------------------------------------------------------------------------------------------
+
+    private void scaleOut(String bootstrap, Path tiny, Path work) throws Exception {
+        say("7. scale-out: 1 vs 2 instances, same application id, exactly_once_v2");
+        List<byte[]> small = Payloads.jpegs(64, 224, 224, 8);
+        List<Chart.Bar> bars = new ArrayList<>();
+        double one = Double.NaN;
+        for (int instances : new int[] {1, 2}) {
+            StreamBench.Setup s = new StreamBench.Setup("scale-" + instances, tiny, 8, 1, 32, o.maxWaitMs(),
+                    "exactly_once_v2", Payloads.Encoding.RAW, small, o.n(6000), instances, Map.of());
+            StreamBench.Outcome r = StreamBench.throughput(bootstrap, s, work);
+            record("scale-out", instances + " instance(s)", r);
+            bars.add(new Chart.Bar(instances + " instance(s)", r.imagesPerSecond(), 0));
+            goals.add(Goal.exact("7. lost + duplicated, " + instances + " instance(s), exactly_once_v2",
+                    r.lost() + r.duplicates(), 0));
+            say("   %d instance(s): %.0f img/s, lost %d, duplicates %d", instances, r.imagesPerSecond(), r.lost(),
+                    r.duplicates());
+            if (instances == 1) {
+                one = r.imagesPerSecond();
+            } else {
+                goals.add(Goal.report("7. throughput 2 instances / 1 (same 2-CPU machine)",
+                        Goal.fmt(r.imagesPerSecond() / one) + "x"));
+            }
+        }
+        panels.add(new Chart.Panel("7. Scale-out on one machine", "images/s", bars));
+    }
+
+    // ---- bookkeeping --------------------------------------------------------------------------------------------
+
+    private void record(String group, String what, StreamBench.Outcome r) {
+        row(group, what, r.name(), r.imagesPerSecond(), r.meanBatchSize(), r.p50Ms(), r.p99Ms(), r.images());
+    }
+
+    private void row(String group, String what, String name, double ips, double batch, double p50, double p99,
+                     double n) {
+        rows.add(new String[] {group, what, name, Goal.fmt(ips), Goal.fmt(batch), Goal.fmt(p50), Goal.fmt(p99),
+                Goal.fmt(n)});
+    }
+
+    private void say(String format, Object... args) {
+        String line = String.format(Locale.ROOT, format, args);
+        o.console().println(line);
+        o.console().flush();
+        log.debug(line);
+    }
+
+    static String cpuName() {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8)) {
+                if (l.startsWith("model name")) {
+                    return l.substring(l.indexOf(':') + 1).trim();
+                }
+            }
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+        return "unknown CPU";
+    }
+}
