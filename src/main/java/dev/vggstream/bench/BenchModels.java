@@ -47,7 +47,8 @@ public final class BenchModels {
         return dir;
     }
 
-    static void deleteTree(Path p) throws IOException {
+    /** Deletes a directory and everything in it; nothing if it does not exist. */
+    public static void deleteTree(Path p) throws IOException {
         if (!Files.exists(p)) {
             return;
         }

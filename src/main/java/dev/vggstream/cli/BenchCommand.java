@@ -40,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--only", split = ",", description = "Run only these parts (1-7), e.g. --only 4,6")
     List<Integer> only;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -45,8 +45,8 @@ final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--min-calls", defaultValue = "3", description = "Model calls per batch size, at least (default 3)")
     int minCalls;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,14 +95,7 @@ final class BenchModelCommand implements Callable<Integer> {
     }
 
     static void deleteTree(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(x);
-            }
-        }
+        dev.vggstream.bench.BenchModels.deleteTree(p);
     }
 
     @Override

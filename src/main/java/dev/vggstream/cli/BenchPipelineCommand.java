@@ -45,8 +45,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--model-cache", defaultValue = "target/bench-models", description = "Built models are kept here")
     Path modelCache;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

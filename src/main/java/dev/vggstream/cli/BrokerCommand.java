@@ -26,8 +26,8 @@ final class BrokerCommand implements Callable<Integer> {
             description = "Largest record the broker accepts (default 16 MiB)")
     int messageMaxBytes;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

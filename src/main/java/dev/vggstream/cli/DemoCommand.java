@@ -64,8 +64,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the temporary directory (broker data, model, samples)")
     boolean keep;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

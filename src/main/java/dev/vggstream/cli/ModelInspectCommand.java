@@ -27,8 +27,8 @@ final class ModelInspectCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the report as JSON")
     boolean json;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

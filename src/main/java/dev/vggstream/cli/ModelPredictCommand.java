@@ -51,8 +51,8 @@ final class ModelPredictCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "Images per model call (default 16)")
     int batchSize;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or directories of images")
     List<Path> images;
@@ -136,7 +136,7 @@ final class ModelPredictCommand implements Callable<Integer> {
     private void reportFailure(Path f, Exception e) {
         PrintWriter err = spec.commandLine().getErr();
         err.println("error: " + f + ": " + (e instanceof IOException ? "cannot read: " : "") + e.getMessage());
-        if (verbose) {
+        if (verbose.on) {
             e.printStackTrace(err);
         }
         err.flush();

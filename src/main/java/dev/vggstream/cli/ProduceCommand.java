@@ -56,8 +56,8 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--repeat", defaultValue = "1", description = "Send the files this many times (default 1)")
     int repeat;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "Image files or directories")
     List<Path> files;

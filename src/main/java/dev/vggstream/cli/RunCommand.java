@@ -9,6 +9,7 @@ import dev.vggstream.service.KafkaAccessException;
 import dev.vggstream.service.VggService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,8 +28,8 @@ final class RunCommand implements Callable<Integer> {
             + "config/application.properties if present); environment variables VGGSTREAM_* override it")
     Path config;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @Override
     public Integer call() throws Exception {

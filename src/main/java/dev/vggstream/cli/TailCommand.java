@@ -41,8 +41,8 @@ final class TailCommand implements Callable<Integer> {
             description = "Stop when nothing arrives for this long (default 0: never)")
     long idleTimeoutMs;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
