@@ -123,22 +123,19 @@ public final class ImageDecoder {
             throw new IllegalStateException("cannot create image reader " + spi.getPluginClassName(), e);
         }
         List<String> warnings = new ArrayList<>();
-        reader.addIIOReadWarningListener(collect(warnings));
+        reader.addIIOReadWarningListener(stopOnBrokenData(warnings));
         reader.addIIOReadUpdateListener(deadline);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, true);
             BufferedImage image = reader.read(0);
             deadline.checkNotExpired();
-            String w = warnings.stream().filter(ImageDecoder::meansBrokenData).findFirst().orElse(null);
-            if (w != null) {
-                String lw = w.toLowerCase(java.util.Locale.ROOT);
-                boolean truncated = lw.contains("premature end") || lw.contains("truncated");
-                throw new ImageException(truncated ? ImageException.Reason.TRUNCATED : ImageException.Reason.CORRUPT,
-                        "image data is " + (truncated ? "truncated" : "corrupt") + ": " + w);
-            }
+            checkWarnings(warnings);
             return image;
         } catch (DecodeTimeout e) {
             throw deadline.exceeded();
+        } catch (BrokenData e) {
+            checkWarnings(warnings);
+            throw new IllegalStateException("stopped on a warning that is not there", e);
         } catch (IIOException e) {
             deadline.checkNotExpired();
             throw classify(e);
@@ -302,8 +299,37 @@ public final class ImageDecoder {
         return false;
     }
 
-    private static IIOReadWarningListener collect(List<String> warnings) {
-        return (source, warning) -> warnings.add(warning);
+    private static void checkWarnings(List<String> warnings) throws ImageException {
+        String w = warnings.stream().filter(ImageDecoder::meansBrokenData).findFirst().orElse(null);
+        if (w != null) {
+            String lw = w.toLowerCase(java.util.Locale.ROOT);
+            boolean truncated = lw.contains("premature end") || lw.contains("truncated");
+            throw new ImageException(truncated ? ImageException.Reason.TRUNCATED : ImageException.Reason.CORRUPT,
+                    "image data is " + (truncated ? "truncated" : "corrupt") + ": " + w);
+        }
+    }
+
+    /**
+     * Collects warnings, and stops the decode at the first that means broken data: the image will be refused, and
+     * the rest of the decode would only fill it in (the JDK pads a truncated JPEG, one full pass per remaining
+     * progressive scan). Thrown from the decoder's warning callback, it unwinds the native decoder at once.
+     */
+    private static IIOReadWarningListener stopOnBrokenData(List<String> warnings) {
+        return (source, warning) -> {
+            warnings.add(warning);
+            if (meansBrokenData(warning)) {
+                throw new BrokenData();
+            }
+        };
+    }
+
+    /** Thrown through the decoder by {@link #stopOnBrokenData}; never leaves this class. */
+    private static final class BrokenData extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        BrokenData() {
+            super("broken data", null, false, false);
+        }
     }
 
     private static List<ImageReaderSpi> spis(String format, String... preferred) {
