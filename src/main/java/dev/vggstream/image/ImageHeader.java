@@ -7,9 +7,21 @@ import java.util.zip.CRC32;
  * dimensions and, for JPEG, the EXIF orientation. This is where decompression bombs are caught (a few-KB PNG can
  * declare 30000x30000) and where broken PNG chunks are found, which the JDK decoder would not check.
  *
- * @param orientation EXIF orientation 1-8 (1 = as stored); PNGs are always 1
+ * @param orientation  EXIF orientation 1-8 (1 = as stored); PNGs are always 1
+ * @param dataBytes    bytes that can hold compressed pixels: a PNG's IDAT payloads; a JPEG's bytes from its first
+ *                     scan on
+ * @param minDataBytes the fewest compressed bytes that can hold what the header declares, whatever the content:
+ *                     deflate expands at most 1032 times, and a Huffman-coded JPEG spends at least one bit on every
+ *                     8x8 block of every component in its first scan. 0 where no such bound is known (arithmetic
+ *                     coding). A file with {@code dataBytes < minDataBytes} is truncated, or a bomb that would make
+ *                     the decoder allocate the whole declared image to fill it with nothing.
+ * @param iccProfile   a JPEG with an embedded ICC profile (an APP2 ICC_PROFILE segment)
  */
-public record ImageHeader(ImageFormat format, int width, int height, int components, int orientation) {
+public record ImageHeader(ImageFormat format, int width, int height, int components, int orientation,
+                          long dataBytes, long minDataBytes, boolean iccProfile) {
+
+    /** Deflate's largest expansion: a 258-byte match coded in 2 bits. */
+    static final int DEFLATE_MAX_RATIO = 1032;
 
     public long pixels() {
         return (long) width * height;
@@ -37,12 +49,15 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
 
     // ---- JPEG --------------------------------------------------------------------------------------------------
 
+    /** Walks the marker segments up to the first scan: all of them must be there and well-formed. */
     private static ImageHeader readJpeg(byte[] b) throws ImageException {
         int pos = 2;
         int orientation = 1;
+        boolean icc = false;
+        int[] frame = null; // marker, width, height, components, then H and V per component
         while (true) {
             if (pos >= b.length) {
-                throw truncated("JPEG ends before its frame header");
+                throw truncated(frame == null ? "JPEG ends before its frame header" : "JPEG ends before its scan data");
             }
             if ((b[pos] & 0xff) != 0xFF) {
                 throw new ImageException(ImageException.Reason.CORRUPT,
@@ -58,9 +73,12 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
             if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
                 continue; // markers without a length
             }
-            if (marker == 0xD9 || marker == 0xDA) {
+            if (frame == null && (marker == 0xD9 || marker == 0xDA)) {
                 throw new ImageException(ImageException.Reason.CORRUPT, "JPEG has no frame header (SOF) before "
                         + (marker == 0xD9 ? "its end" : "its scan data"));
+            }
+            if (marker == 0xD9) {
+                throw new ImageException(ImageException.Reason.CORRUPT, "JPEG ends (EOI) before its scan data");
             }
             if (pos + 2 > b.length) {
                 throw truncated("JPEG ends inside a segment length");
@@ -74,47 +92,110 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
             if (end > b.length) {
                 throw truncated("JPEG ends inside a 0x" + Integer.toHexString(marker) + " segment");
             }
+            if (marker == 0xDA) {
+                return jpegHeader(frame, orientation, icc, b.length - (pos - 2));
+            }
             if (marker == 0xE1 && orientation == 1) {
                 orientation = Exif.orientation(b, body, end);
             }
-            if (isStartOfFrame(marker)) {
-                if (end - body < 6) {
-                    throw new ImageException(ImageException.Reason.CORRUPT, "JPEG frame header is too short");
-                }
-                int height = u16(b, body + 1);
-                int width = u16(b, body + 3);
-                int components = b[body + 5] & 0xff;
-                if (width == 0 || height == 0) {
-                    throw new ImageException(ImageException.Reason.CORRUPT,
-                            "JPEG declares a size of " + width + "x" + height);
-                }
-                return new ImageHeader(ImageFormat.JPEG, width, height, components,
-                        orientation == 1 ? scanOrientation(b, end) : orientation);
+            if (marker == 0xE2 && end - body >= 12 && new String(b, body, 12, java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .equals("ICC_PROFILE\0")) {
+                icc = true;
+            }
+            if (isStartOfFrame(marker) && frame == null) {
+                frame = frame(b, marker, body, end);
             }
             pos = end;
         }
     }
 
-    /** EXIF may follow the frame header in odd files; look through the remaining header segments. */
-    private static int scanOrientation(byte[] b, int pos) {
+    /**
+     * A copy of a JPEG without its ICC_PROFILE (APP2) segments: the same pixels, which a decoder then leaves as
+     * stored. Call only on a JPEG that {@link #read} accepted.
+     */
+    static byte[] withoutIccProfile(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        out.write(b, 0, 2);
+        int pos = 2;
         while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xFF) {
             int marker = b[pos + 1] & 0xff;
-            if (marker == 0xDA || marker == 0xD9) {
+            if (marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                out.write(b, pos, 1);
+                pos++;
+                continue;
+            }
+            if (marker == 0xDA) {
                 break;
             }
             int end = pos + 2 + u16(b, pos + 2);
-            if (end > b.length) {
-                break;
-            }
-            if (marker == 0xE1) {
-                int o = Exif.orientation(b, pos + 4, end);
-                if (o != 1) {
-                    return o;
-                }
+            boolean icc = marker == 0xE2 && end - pos >= 16 && new String(b, pos + 4, 12,
+                    java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
+            if (!icc) {
+                out.write(b, pos, end - pos);
             }
             pos = end;
         }
-        return 1;
+        out.write(b, pos, b.length - pos);
+        return out.toByteArray();
+    }
+
+    private static int[] frame(byte[] b, int marker, int body, int end) throws ImageException {
+        if (end - body < 6) {
+            throw new ImageException(ImageException.Reason.CORRUPT, "JPEG frame header is too short");
+        }
+        int height = u16(b, body + 1);
+        int width = u16(b, body + 3);
+        int components = b[body + 5] & 0xff;
+        if (width == 0 || height == 0) {
+            throw new ImageException(ImageException.Reason.CORRUPT,
+                    "JPEG declares a size of " + width + "x" + height);
+        }
+        if (components == 0 || end - body < 6 + 3 * components) {
+            throw new ImageException(ImageException.Reason.CORRUPT, "JPEG frame header declares " + components
+                    + " components in " + (end - body) + " bytes");
+        }
+        int[] f = new int[4 + 2 * components];
+        f[0] = marker;
+        f[1] = width;
+        f[2] = height;
+        f[3] = components;
+        for (int i = 0; i < components; i++) {
+            int hv = b[body + 7 + 3 * i] & 0xff;
+            f[4 + 2 * i] = Math.max(1, hv >> 4);
+            f[5 + 2 * i] = Math.max(1, hv & 15);
+        }
+        return f;
+    }
+
+    private static ImageHeader jpegHeader(int[] f, int orientation, boolean icc, long dataBytes) {
+        int marker = f[0];
+        int width = f[1];
+        int height = f[2];
+        int components = f[3];
+        long minBytes = 0;
+        // Huffman-coded processes (baseline, extended, progressive, lossless): every block of a component costs at
+        // least one bit in that component's first scan. Lossless would allow a bound 64 times higher; keep one.
+        if (marker >= 0xC0 && marker <= 0xC3) {
+            int hMax = 1;
+            int vMax = 1;
+            for (int i = 0; i < components; i++) {
+                hMax = Math.max(hMax, f[4 + 2 * i]);
+                vMax = Math.max(vMax, f[5 + 2 * i]);
+            }
+            long mostBlocks = 0;
+            for (int i = 0; i < components; i++) {
+                long w = ceilDiv((long) width * f[4 + 2 * i], hMax);
+                long h = ceilDiv((long) height * f[5 + 2 * i], vMax);
+                mostBlocks = Math.max(mostBlocks, ceilDiv(w, 8) * ceilDiv(h, 8));
+            }
+            // one component is enough for the bound: a progressive file may stop before the others' scans
+            minBytes = ceilDiv(mostBlocks, 8);
+        }
+        return new ImageHeader(ImageFormat.JPEG, width, height, components, orientation, dataBytes, minBytes, icc);
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return (a + b - 1) / b;
     }
 
     private static boolean isStartOfFrame(int m) {
@@ -133,24 +214,31 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
         }
         long width = u32(b, pos + 8);
         long height = u32(b, pos + 12);
+        int bitDepth = b[pos + 16] & 0xff;
         int colorType = b[pos + 17] & 0xff;
         if (width == 0 || height == 0 || width > Integer.MAX_VALUE || height > Integer.MAX_VALUE) {
             throw new ImageException(ImageException.Reason.CORRUPT, "PNG declares a size of " + width + "x" + height);
         }
-        verifyChunks(b);
+        long dataBytes = verifyChunks(b);
         int components = switch (colorType) {
             case 0 -> 1;
             case 4 -> 2;
             case 6 -> 4;
             default -> 3;
         };
-        return new ImageHeader(ImageFormat.PNG, (int) width, (int) height, components, 1);
+        int samples = colorType == 3 ? 1 : components;
+        // every row: a filter byte, then the packed samples; deflate cannot expand more than DEFLATE_MAX_RATIO times
+        long raw = height * (1 + ceilDiv(width * samples * Math.max(1, bitDepth), 8));
+        return new ImageHeader(ImageFormat.PNG, (int) width, (int) height, components, 1, dataBytes,
+                ceilDiv(raw, DEFLATE_MAX_RATIO), false);
     }
 
-    private static void verifyChunks(byte[] b) throws ImageException {
+    /** Checks every chunk's length and CRC up to IEND; returns the bytes of image data (IDAT payloads). */
+    private static long verifyChunks(byte[] b) throws ImageException {
         int pos = 8;
         CRC32 crc = new CRC32();
         boolean sawData = false;
+        long dataBytes = 0;
         while (true) {
             if (pos + 8 > b.length) {
                 throw truncated("PNG ends before its IEND chunk" + (sawData ? "" : " and has no image data"));
@@ -167,12 +255,15 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
                 throw new ImageException(ImageException.Reason.CORRUPT,
                         "PNG chunk " + type + " at byte " + pos + " has a bad CRC");
             }
-            sawData |= type.equals("IDAT");
+            if (type.equals("IDAT")) {
+                sawData = true;
+                dataBytes += length;
+            }
             if (type.equals("IEND")) {
                 if (!sawData) {
                     throw new ImageException(ImageException.Reason.CORRUPT, "PNG has no IDAT chunk");
                 }
-                return;
+                return dataBytes;
             }
             pos += 12 + (int) length;
         }

@@ -178,7 +178,7 @@ public final class VggService implements AutoCloseable {
     }
 
     public static ImageLimits imageLimits(AppConfig c) {
-        return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide());
+        return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
     }
 
     public static EventLimits eventLimits(AppConfig c) {
