@@ -76,7 +76,7 @@ final class ModelTrainCommand implements Callable<Integer> {
             + "adam 0.001)")
     Float lr;
 
-    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step (x0.1 at 50% and 75%) or "
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step (x0.1 at 50%% and 75%%) or "
             + "constant (default cosine)")
     String schedule;
 

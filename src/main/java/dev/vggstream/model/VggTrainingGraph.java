@@ -369,9 +369,8 @@ public final class VggTrainingGraph implements AutoCloseable {
             Placeholder<TFloat32> in = init.placeholder(TFloat32.class, Placeholder.shape(Shape.of(p.tfShape())));
             Op assign = init.assign(variable(p.name()), in);
             float[] tfLayout = p.toTensorFlowLayout(arrays.get(p.name()).data());
-            try (TFloat32 t = TFloat32.tensorOf(Shape.of(p.tfShape()), DataBuffers.of(tfLayout, true, false));
-                 Result r = session.runner().feed(in, t).addTarget(assign).run()) {
-                // assigned
+            try (TFloat32 t = TFloat32.tensorOf(Shape.of(p.tfShape()), DataBuffers.of(tfLayout, true, false))) {
+                session.runner().feed(in, t).addTarget(assign).run().close();
             }
         }
         if (!zeroSlots.isEmpty()) {

@@ -103,6 +103,38 @@ class ModelTrainCommandTest {
     }
 
     @Test
+    void trainOnAnImageFolderNamesTheClassesAfterTheFoldersAndLearnsThem() throws Exception {
+        Path folder = dir.resolve("colours");
+        java.util.Random random = new java.util.Random(3);
+        for (String colour : java.util.List.of("blue", "red")) {
+            Path classDir = Files.createDirectories(folder.resolve(colour));
+            for (int i = 0; i < 24; i++) {
+                BufferedImage img = new BufferedImage(40 + random.nextInt(20), 40, BufferedImage.TYPE_INT_RGB);
+                for (int y = 0; y < img.getHeight(); y++) {
+                    for (int x = 0; x < img.getWidth(); x++) {
+                        int v = 140 + random.nextInt(100);
+                        int other = random.nextInt(120);
+                        img.setRGB(x, y, colour.equals("red") ? v << 16 | other << 8 | other : other << 16 | other << 8 | v);
+                    }
+                }
+                ImageIO.write(img, i % 2 == 0 ? "png" : "jpeg", classDir.resolve(i + (i % 2 == 0 ? ".png" : ".jpg"))
+                        .toFile());
+            }
+        }
+        Path out = dir.resolve("colours-model");
+
+        Run r = run("model", "train", "--data", folder.toString(), "--arch", "vgg11", "--batch-norm", "--width",
+                "0.0625", "--image-size", "32", "--epochs", "4", "--batch-size", "8", "--dropout", "0", "--holdout",
+                "0.25", "--threads", "2", "--out", out.toString());
+
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("data: 36 training and 12 test images (25% held out), 2 classes");
+        assertThat(ModelMetadata.readLabels(out)).contains(java.util.List.of("blue", "red"));
+        JsonNode m = new ObjectMapper().readTree(out.resolve(TrainingReport.METRICS_FILE).toFile());
+        assertThat(m.get("test_accuracy").asDouble()).isGreaterThanOrEqualTo(0.9);
+    }
+
+    @Test
     void trainRefusesAnOutputDirectoryThatIsNotEmpty() throws Exception {
         Path out = Files.createDirectories(dir.resolve("full"));
         Files.writeString(out.resolve("keep.txt"), "mine");
