@@ -8,7 +8,8 @@ import java.util.concurrent.Callable;
 /** {@code vggstream model ...}: make, check and try models without Kafka. */
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = "Build, inspect and run VGG SavedModels without Kafka.",
-        subcommands = {ModelBuildCommand.class, ModelInspectCommand.class, ModelPredictCommand.class})
+        subcommands = {ModelBuildCommand.class, ModelInspectCommand.class, ModelPredictCommand.class,
+                ModelTrainCommand.class})
 final class ModelCommand implements Callable<Integer> {
 
     @CommandLine.Spec
