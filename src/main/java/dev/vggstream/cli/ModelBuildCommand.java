@@ -95,7 +95,7 @@ final class ModelBuildCommand implements Callable<Integer> {
             }
             p.advance(1);
             long params = model.net().parameterCount();
-            model.export(out, ModelMetadata.of(vgg, params, source, "vggstream model build " + String.join(" ",
+            model.export(out, ModelMetadata.of(vgg, params, source, "vggstream " + String.join(" ",
                     spec.commandLine().getParseResult().originalArgs())));
             p.advance(1);
             w.printf(Locale.ROOT, "built %s (width %s, %d classes, %s, %s preprocessing): %,d parameters, weights %s%n",
