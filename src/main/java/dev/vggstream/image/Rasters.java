@@ -55,6 +55,21 @@ final class Rasters {
         int ro = off[0];
         int go = grey ? off[0] : off[1];
         int bo = grey ? off[0] : off[2];
+        if (base == 0 && stride == w * pixelStride) {
+            // whole-image loops with constant strides: the JIT unrolls and vectorises these
+            if (pixelStride == 3 && ro == 2 && go == 1 && bo == 0) {
+                bgrToRgb(data, out, w * h);
+                return;
+            }
+            if (pixelStride == 3 && ro == 0 && go == 1 && bo == 2) {
+                System.arraycopy(data, 0, out, 0, w * h * 3);
+                return;
+            }
+            if (pixelStride == 1) {
+                greyToRgb(data, out, w * h);
+                return;
+            }
+        }
         int o = 0;
         for (int y = 0; y < h; y++) {
             int p = base + y * stride;
@@ -63,6 +78,23 @@ final class Rasters {
                 out[o++] = data[p + go];
                 out[o++] = data[p + bo];
             }
+        }
+    }
+
+    private static void bgrToRgb(byte[] bgr, byte[] rgb, int pixels) {
+        for (int i = 0; i < pixels * 3; i += 3) {
+            rgb[i] = bgr[i + 2];
+            rgb[i + 1] = bgr[i + 1];
+            rgb[i + 2] = bgr[i];
+        }
+    }
+
+    private static void greyToRgb(byte[] grey, byte[] rgb, int pixels) {
+        for (int i = 0, o = 0; i < pixels; i++, o += 3) {
+            byte v = grey[i];
+            rgb[o] = v;
+            rgb[o + 1] = v;
+            rgb[o + 2] = v;
         }
     }
 
