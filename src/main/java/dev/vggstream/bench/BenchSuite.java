@@ -182,18 +182,22 @@ public final class BenchSuite {
         List<byte[]> frames = Payloads.jpegs(16, 640, 480, 5);
         notes.put("224x224 JPEG size", String.format(Locale.ROOT, "%.1f KB", Payloads.meanSize(small) / 1024));
         notes.put("640x480 JPEG size", String.format(Locale.ROOT, "%.1f KB", Payloads.meanSize(frames) / 1024));
-        Map<String, String> tuned = Map.of("kafka.num.stream.threads", "2");
+        Map<String, String> turbo = Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "libjpeg-turbo");
+        Map<String, String> jdk = Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "jdk");
         List<Chart.Bar> bars = new ArrayList<>();
         double raw = Double.NaN;
         Object[][] cases = {
-                {"raw JPEG 224", small, Payloads.Encoding.RAW, 2000.0, o.n(8000)},
-                {"JSON+base64 224", small, Payloads.Encoding.JSON, 1500.0, o.n(6000)},
-                {"raw JPEG 640x480", frames, Payloads.Encoding.RAW, 0.0, o.n(2000)}};
+                {"raw JPEG 224", small, Payloads.Encoding.RAW, 2000.0, o.n(8000), turbo},
+                {"JSON+base64 224", small, Payloads.Encoding.JSON, 1500.0, o.n(6000), turbo},
+                {"raw JPEG 640x480", frames, Payloads.Encoding.RAW, 0.0, o.n(2000), turbo},
+                {"raw JPEG 224, JDK decoder", small, Payloads.Encoding.RAW, 0.0, o.n(4000), jdk}};
         for (Object[] c : cases) {
             @SuppressWarnings("unchecked")
             List<byte[]> imgs = (List<byte[]>) c[1];
+            @SuppressWarnings("unchecked")
+            Map<String, String> extra = (Map<String, String>) c[5];
             StreamBench.Setup s = new StreamBench.Setup("ceiling-" + c[0], tiny, 8, 2, 32, o.maxWaitMs(),
-                    "at_least_once", (Payloads.Encoding) c[2], imgs, (int) c[4], 1, tuned);
+                    "at_least_once", (Payloads.Encoding) c[2], imgs, (int) c[4], 1, extra);
             StreamBench.Outcome r = StreamBench.throughput(bootstrap, s, work);
             record("ceiling", (String) c[0], r);
             double target = (double) c[3];

@@ -295,6 +295,10 @@ public final class AppConfig {
         return get(ConfigKeys.IMAGE_DECODE_TIMEOUT_MS);
     }
 
+    public String imageJpegDecoder() {
+        return get(ConfigKeys.IMAGE_JPEG_DECODER);
+    }
+
     public int outputTopK() {
         return get(ConfigKeys.OUTPUT_TOP_K);
     }

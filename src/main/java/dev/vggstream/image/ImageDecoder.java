@@ -37,14 +37,24 @@ public final class ImageDecoder {
     private static final String TWELVEMONKEYS_JPEG = "com.twelvemonkeys.imageio.plugins.jpeg.JPEGImageReaderSpi";
 
     private final ImageLimits limits;
+    private final JpegCodec jpegCodec;
     private final List<ImageReaderSpi> jpegReaders;
     private final ImageReaderSpi pngReader;
 
     public ImageDecoder(ImageLimits limits) {
+        this(limits, JpegCodec.JDK);
+    }
+
+    public ImageDecoder(ImageLimits limits, JpegCodec jpegCodec) {
         this.limits = limits;
+        this.jpegCodec = jpegCodec;
         // The JDK's JPEG decoder is the faster; TwelveMonkeys reads what it refuses (CMYK, YCCK, odd Adobe files).
         this.jpegReaders = spis("jpeg", JDK_JPEG, TWELVEMONKEYS_JPEG);
         this.pngReader = spis("png", JDK_PNG).get(0);
+    }
+
+    public JpegCodec jpegCodec() {
+        return jpegCodec;
     }
 
     public ImageLimits limits() {
@@ -80,8 +90,13 @@ public final class ImageDecoder {
     }
 
     public RgbImage decode(byte[] data) throws ImageException {
-        Deadline deadline = new Deadline(limits.decodeTimeoutMs());
         ImageHeader header = check(data);
+        if (jpegCodec == JpegCodec.LIBJPEG_TURBO && header.format() == ImageFormat.JPEG && header.components() != 4) {
+            // no deadline: a TensorFlow call cannot be stopped, and libjpeg-turbo needs milliseconds for the
+            // progressive files that keep the JDK decoding for seconds
+            return Orientation.apply(TfJpegDecoder.shared().decode(data, header), header.orientation());
+        }
+        Deadline deadline = new Deadline(limits.decodeTimeoutMs());
         BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data, header, deadline)
                 : read(pngReader, data, deadline);
         if (image.getWidth() != header.width() || image.getHeight() != header.height()) {

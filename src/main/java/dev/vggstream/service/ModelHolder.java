@@ -40,9 +40,8 @@ public final class ModelHolder implements ModelSource, AutoCloseable {
     }
 
     /** Loads the highest version under {@code modelPath} (or the SavedModel at it) and warms it up. */
-    public static ModelHolder load(Path modelPath, ClassifierOptions options, ImageLimits limits, int[] warmupSizes)
-            throws ModelException {
-        ImageDecoder decoder = new ImageDecoder(limits);
+    public static ModelHolder load(Path modelPath, ClassifierOptions options, ImageDecoder decoder,
+                                   int[] warmupSizes) throws ModelException {
         ServedModel s = open(resolve(modelPath), options, decoder, warmupSizes);
         return new ModelHolder(modelPath, options, decoder, s);
     }

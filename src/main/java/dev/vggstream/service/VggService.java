@@ -154,7 +154,7 @@ public final class VggService implements AutoCloseable {
         if (c.modelImageSize().isPresent()) {
             options = options.withImageSize(c.modelImageSize().getAsInt());
         }
-        ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageLimits(c),
+        ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageDecoder(c),
                 c.inferenceWarmup() ? batchSettings(c).modelBatchSizes() : new int[0]);
         log.info("serving model {} v{} ({}x{}, {} classes, {} preprocessing) on {}", holder.info().name(),
                 holder.info().version(), holder.info().width(), holder.info().height(), holder.info().numClasses(),
@@ -179,6 +179,11 @@ public final class VggService implements AutoCloseable {
 
     public static ImageLimits imageLimits(AppConfig c) {
         return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
+    }
+
+    public static dev.vggstream.image.ImageDecoder imageDecoder(AppConfig c) {
+        return new dev.vggstream.image.ImageDecoder(imageLimits(c),
+                dev.vggstream.image.JpegCodec.parse(c.imageJpegDecoder()));
     }
 
     public static EventLimits eventLimits(AppConfig c) {

@@ -47,7 +47,7 @@ class ModelSwapTest {
     @Test
     void twentySwapsDoNotGrowNativeMemory() throws Exception {
         int[] warm = {1, 2, 4};
-        try (ModelHolder holder = ModelHolder.load(a, ClassifierOptions.defaults(), ImageLimits.DEFAULT, warm)) {
+        try (ModelHolder holder = ModelHolder.load(a, ClassifierOptions.defaults(), new dev.vggstream.image.ImageDecoder(ImageLimits.DEFAULT), warm)) {
             float[] zeros = new float[4 * holder.info().imageFloats()];
             List<Long> rss = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
@@ -69,7 +69,7 @@ class ModelSwapTest {
     void aBrokenNewVersionIsRefusedAndTheOldOneKeepsServing() throws Exception {
         Path broken = Files.createDirectories(dir.resolve("broken"));
         Files.writeString(broken.resolve("saved_model.pb"), "not a protobuf");
-        try (ModelHolder holder = ModelHolder.load(a, ClassifierOptions.defaults(), ImageLimits.DEFAULT, new int[0])) {
+        try (ModelHolder holder = ModelHolder.load(a, ClassifierOptions.defaults(), new dev.vggstream.image.ImageDecoder(ImageLimits.DEFAULT), new int[0])) {
             assertThatThrownBy(() -> holder.swap(broken, new int[] {1})).isInstanceOf(ModelException.class);
             assertThat(holder.info().path()).isEqualTo(a);
             float[] zeros = new float[holder.info().imageFloats()];
@@ -97,7 +97,7 @@ class ModelSwapTest {
                 refused.add(version.getFileName().toString());
             }
         };
-        try (ModelHolder holder = ModelHolder.load(versions, ClassifierOptions.defaults(), ImageLimits.DEFAULT,
+        try (ModelHolder holder = ModelHolder.load(versions, ClassifierOptions.defaults(), new dev.vggstream.image.ImageDecoder(ImageLimits.DEFAULT),
                 new int[] {1});
              ModelWatcher watcher = new ModelWatcher(holder, health, listener, "cpu", new int[] {1}, 50)) {
             assertThat(holder.info().version()).isEqualTo("1");
