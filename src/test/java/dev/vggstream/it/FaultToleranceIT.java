@@ -144,10 +144,10 @@ class FaultToleranceIT {
     void aBatchSlowerThanTheTransactionTimeoutDoesNotWedgeExactlyOnce() throws Exception {
         String bootstrap = KafkaBrokerExtension.bootstrapServers();
         StreamFixtures.Names names = StreamFixtures.Names.unique("slow");
-        Path slowModel = FaultModels.slow(dir.resolve("slow-model"), 1024, 100);
+        Path slowModel = FaultModels.slow(dir.resolve("slow-model"), 1024, 200);
         Path cfg = StreamFixtures.config(dir, bootstrap, names, slowModel, Map.of(
                 "kafka.processing.guarantee", "exactly_once_v2",
-                "kafka.producer.transaction.timeout.ms", "2000",
+                "kafka.producer.transaction.timeout.ms", "1000",
                 "batch.max-size", "8", "batch.max-wait-ms", "10", "batch.max-in-flight", "8",
                 "inference.warmup", "false"));
         try (ProcessorProcess p = ProcessorProcess.start(cfg, Map.of())) {
@@ -159,10 +159,10 @@ class FaultToleranceIT {
                         .readFor(out, Duration.ofSeconds(2));
                 double inferenceMs = r.all().stream().mapToDouble(j -> j.get("latencyMs").get("inference").asDouble())
                         .max().orElse(0);
-                System.out.printf("slow model: longest batch %.0f ms against a 2000 ms transaction timeout; "
+                System.out.printf("slow model: longest batch %.0f ms against a 1000 ms transaction timeout; "
                         + "all %d answered in %.1f s%n", inferenceMs, ids.size(), (System.nanoTime() - t0) / 1e9);
                 assertThat(inferenceMs).as("the model really is slower than the transaction timeout")
-                        .isGreaterThan(2000);
+                        .isGreaterThan(1000);
                 assertThat(r.lost(ids)).as("lost; log:\n" + p.output()).isEmpty();
                 assertThat(r.duplicates()).isZero();
             }
