@@ -54,8 +54,9 @@ public final class StreamBench {
     }
 
     /** What a scenario measured. */
+    /** @param processorP99Ms p99 of the results' own latencyMs.total: receipt by the processor to result sent */
     public record Outcome(String name, int images, double imagesPerSecond, double meanBatchSize, double p50Ms,
-                          double p99Ms, double maxMs, int lost, int duplicates) {
+                          double p99Ms, double maxMs, int lost, int duplicates, double processorP99Ms) {
     }
 
     private StreamBench() {
@@ -203,9 +204,14 @@ public final class StreamBench {
             sorted.sort(Long::compare);
             Set<String> missing = new HashSet<>(expected);
             missing.removeAll(ids);
+            List<Long> processing = new ArrayList<>();
+            for (JsonNode r : results) {
+                processing.add((long) r.get("latencyMs").get("total").asDouble());
+            }
+            processing.sort(Long::compare);
             return new Outcome(name, n, throughput, batches == 0 ? 0 : n / batches, percentile(sorted, 50),
                     percentile(sorted, 99), sorted.isEmpty() ? Double.NaN : sorted.get(sorted.size() - 1),
-                    missing.size(), duplicates);
+                    missing.size(), duplicates, percentile(processing, 99));
         }
     }
 

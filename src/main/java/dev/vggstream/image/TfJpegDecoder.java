@@ -7,6 +7,7 @@ import org.tensorflow.ndarray.NdArrays;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.image.DecodeJpeg;
+import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
@@ -25,6 +26,8 @@ final class TfJpegDecoder {
     private final Session session;
     private final Placeholder<TString> input;
     private final DecodeJpeg output;
+    /** One op: run it on the calling thread instead of handing it to TensorFlow's pool and waiting. */
+    private static final RunOptions CALLER_THREAD = RunOptions.newBuilder().setInterOpThreadPool(-1).build();
 
     private TfJpegDecoder() {
         graph = new Graph();
@@ -53,7 +56,7 @@ final class TfJpegDecoder {
 
     RgbImage decode(byte[] jpeg, ImageHeader header) throws ImageException {
         try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(jpeg));
-             Result r = session.runner().feed(input, in).fetch(output).run()) {
+             Result r = session.runner().feed(input, in).fetch(output).setOptions(CALLER_THREAD).run()) {
             TUint8 pixels = (TUint8) r.get(0);
             long[] shape = pixels.shape().asArray();
             if (shape[0] != header.height() || shape[1] != header.width()) {
