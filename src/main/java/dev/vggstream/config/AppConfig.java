@@ -291,6 +291,10 @@ public final class AppConfig {
         return get(ConfigKeys.IMAGE_MIN_SIDE);
     }
 
+    public String batchBuffer() {
+        return get(ConfigKeys.BATCH_BUFFER);
+    }
+
     public long imageDecodeTimeoutMs() {
         return get(ConfigKeys.IMAGE_DECODE_TIMEOUT_MS);
     }

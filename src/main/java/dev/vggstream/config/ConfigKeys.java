@@ -67,6 +67,10 @@ public final class ConfigKeys {
             "Most images classified in one inference call.");
     public static final ConfigKey<Long> BATCH_MAX_WAIT_MS = duration("batch.max-wait-ms", 50L, 0, 60_000,
             "Longest an image waits for its batch to fill before a partial batch runs; 0 runs what is ready.");
+    public static final ConfigKey<String> BATCH_BUFFER = oneOf("batch.buffer", "reference",
+            "What the crash-safe buffer changelogs of a waiting image: reference (its input topic, partition and "
+                    + "offset; read back after a crash) or copy (the whole record; needs no input retention).",
+            "reference", "copy");
     public static final ConfigKey<Integer> BATCH_MAX_IN_FLIGHT = integer("batch.max-in-flight", 64, 1, 65_536,
             "Images decoded and waiting for or in inference, per instance; bounds memory (at least batch.max-size).");
     public static final ConfigKey<Long> BATCH_PUNCTUATE_INTERVAL_MS = duration("batch.punctuate-interval-ms", 5L,

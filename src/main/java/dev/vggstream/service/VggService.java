@@ -13,6 +13,7 @@ import dev.vggstream.inference.DeviceConfig;
 import dev.vggstream.inference.Devices;
 import dev.vggstream.inference.ModelException;
 import dev.vggstream.model.ModelMetadata;
+import dev.vggstream.topology.BufferMode;
 import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
 import dev.vggstream.topology.Topics;
@@ -103,7 +104,9 @@ public final class VggService implements AutoCloseable {
         try {
             dispatcher = BatchDispatcher.async(model, batchSettings(config), listeners.batches());
             ProcessorSettings ps = new ProcessorSettings(dispatcher, new EventParser(eventLimits(config)),
-                    config.outputTopK(), config.batchPunctuateIntervalMs(), listeners.outcomes());
+                    config.outputTopK(), config.batchPunctuateIntervalMs(), listeners.outcomes(),
+                    BufferMode.parse(config.batchBuffer()),
+                    new KafkaSourceReader(props, "exactly_once_v2".equals(config.kafkaProcessingGuarantee())));
             Topology topology = VggTopology.build(topics(config), ps, StreamsProperties.changelogConfig(config));
             log.debug("topology:\n{}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, props);

@@ -11,33 +11,54 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * An input record waiting in a task's buffer for its classification: everything needed to produce its result or
- * dead letter after a crash, when the JVM that received it is gone. Stored in the changelogged buffer store.
+ * An input record waiting in a task's buffer for its classification, as stored in the changelogged buffer store:
+ * what is needed to produce its result or dead letter after a crash, when the JVM that received it is gone.
  *
+ * <p>A <em>copy</em> holds the whole record. A <em>reference</em> holds only where it is in the input topic (about
+ * 50 bytes instead of the image): the record itself is read back from the input topic when the buffer is restored,
+ * which is safe because a buffered record's offset is at most the task's committed offset, so the input topic
+ * still has it (unless its retention is shorter than the time a record waits to be classified, seconds).
+ *
+ * @param key        null for a reference
+ * @param value      null for a reference
+ * @param headers    empty for a reference
  * @param receivedMs when the processor first received it (wall clock), for queue and total latency
  */
-record BufferedRecord(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
-                      Headers headers, long receivedMs) {
+record BufferedRecord(boolean reference, String topic, int partition, long offset, long timestamp, byte[] key,
+                      byte[] value, Headers headers, long receivedMs) {
 
-    private static final int FORMAT = 1;
+    private static final int COPY = 1;
+    private static final int REFERENCE = 2;
+
+    static BufferedRecord copy(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value,
+                               Headers headers, long receivedMs) {
+        return new BufferedRecord(false, topic, partition, offset, timestamp, key, value, headers, receivedMs);
+    }
+
+    static BufferedRecord reference(String topic, int partition, long offset, long timestamp, long receivedMs) {
+        return new BufferedRecord(true, topic, partition, offset, timestamp, null, null, new RecordHeaders(),
+                receivedMs);
+    }
 
     byte[] serialize() {
         int size = 64 + length(key) + length(value) + topic.length() * 3;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
+            out.writeByte(reference ? REFERENCE : COPY);
             out.writeUTF(topic);
             out.writeInt(partition);
             out.writeLong(offset);
             out.writeLong(timestamp);
             out.writeLong(receivedMs);
-            writeBytes(out, key);
-            writeBytes(out, value);
-            Header[] all = headers.toArray();
-            out.writeInt(all.length);
-            for (Header h : all) {
-                out.writeUTF(h.key());
-                writeBytes(out, h.value());
+            if (!reference) {
+                writeBytes(out, key);
+                writeBytes(out, value);
+                Header[] all = headers.toArray();
+                out.writeInt(all.length);
+                for (Header h : all) {
+                    out.writeUTF(h.key());
+                    writeBytes(out, h.value());
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -48,7 +69,7 @@ record BufferedRecord(String topic, int partition, long offset, long timestamp, 
     static BufferedRecord deserialize(byte[] data) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(data))) {
             int format = in.readUnsignedByte();
-            if (format != FORMAT) {
+            if (format != COPY && format != REFERENCE) {
                 throw new IllegalStateException("buffered record of unknown format " + format);
             }
             String topic = in.readUTF();
@@ -56,6 +77,9 @@ record BufferedRecord(String topic, int partition, long offset, long timestamp, 
             long offset = in.readLong();
             long timestamp = in.readLong();
             long received = in.readLong();
+            if (format == REFERENCE) {
+                return reference(topic, partition, offset, timestamp, received);
+            }
             byte[] key = readBytes(in);
             byte[] value = readBytes(in);
             int n = in.readInt();
@@ -63,7 +87,7 @@ record BufferedRecord(String topic, int partition, long offset, long timestamp, 
             for (int i = 0; i < n; i++) {
                 headers.add(in.readUTF(), readBytes(in));
             }
-            return new BufferedRecord(topic, partition, offset, timestamp, key, value, headers, received);
+            return copy(topic, partition, offset, timestamp, key, value, headers, received);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -77,20 +77,59 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** Records a previous owner of this task buffered but never answered: classify them again, in order. */
     private void resubmitBuffered() {
-        int n = 0;
+        java.util.List<org.apache.kafka.streams.KeyValue<Long, BufferedRecord>> all = new java.util.ArrayList<>();
         try (KeyValueIterator<Long, BufferedRecord> it = buffer.all()) {
-            while (it.hasNext()) {
-                var kv = it.next();
-                BufferedRecord b = kv.value;
-                InputRecord in = new InputRecord(b.topic(), b.partition(), b.offset(), b.timestamp(), b.key(),
-                        b.value(), b.headers());
-                nextSeq = Math.max(nextSeq, kv.key + 1);
+            it.forEachRemaining(all::add);
+        }
+        if (all.isEmpty()) {
+            return;
+        }
+        Map<String, Map<Long, InputRecord>> readBack = readBackReferences(all);
+        for (var kv : all) {
+            BufferedRecord b = kv.value;
+            nextSeq = Math.max(nextSeq, kv.key + 1);
+            InputRecord in = b.reference()
+                    ? readBack.get(b.topic() + "-" + b.partition()).get(b.offset())
+                    : new InputRecord(b.topic(), b.partition(), b.offset(), b.timestamp(), b.key(), b.value(),
+                    b.headers());
+            if (in == null) {
+                // the input topic no longer has it: say so in a dead letter rather than lose it without a word
+                InputRecord gone = new InputRecord(b.topic(), b.partition(), b.offset(), b.timestamp(), null, null,
+                        new RecordHeaders());
+                reject(kv.key, gone, Stage.DECODE, new SourceGoneException(b), true);
+            } else {
                 admit(kv.key, in, b.receivedMs(), true);
-                n++;
             }
         }
-        if (n > 0) {
-            log.info("task {}: resubmitted {} buffered images after a restart or rebalance", context.taskId(), n);
+        log.info("task {}: resubmitted {} buffered images after a restart or rebalance", context.taskId(), all.size());
+    }
+
+    /** Reads the records that the buffer holds by reference back from the input topic, one read per partition. */
+    private Map<String, Map<Long, InputRecord>> readBackReferences(
+            java.util.List<org.apache.kafka.streams.KeyValue<Long, BufferedRecord>> all) {
+        Map<String, java.util.SortedSet<Long>> wanted = new HashMap<>();
+        Map<String, BufferedRecord> any = new HashMap<>();
+        for (var kv : all) {
+            if (kv.value.reference()) {
+                String tp = kv.value.topic() + "-" + kv.value.partition();
+                wanted.computeIfAbsent(tp, k -> new java.util.TreeSet<>()).add(kv.value.offset());
+                any.put(tp, kv.value);
+            }
+        }
+        Map<String, Map<Long, InputRecord>> out = new HashMap<>();
+        wanted.forEach((tp, offsets) -> out.put(tp, settings.sourceReader().read(any.get(tp).topic(),
+                any.get(tp).partition(), offsets)));
+        return out;
+    }
+
+    /** A buffered reference whose record the input topic no longer holds. */
+    static final class SourceGoneException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        SourceGoneException(BufferedRecord b) {
+            super("the input record " + b.topic() + "-" + b.partition() + "@" + b.offset() + " waiting in the "
+                    + "buffer is no longer in its topic (input retention shorter than the wait?): it cannot be "
+                    + "classified");
         }
     }
 
@@ -129,7 +168,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
             return reject(seq, in, stageOf(e), e, restoring);
         }
         if (!restoring) {
-            buffer.put(seq, new BufferedRecord(in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(),
+            buffer.put(seq, settings.bufferMode() == BufferMode.REFERENCE
+                    ? BufferedRecord.reference(in.topic(), in.partition(), in.offset(), in.timestamp(), receivedMs)
+                    : BufferedRecord.copy(in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(),
                     in.value(), in.headers(), receivedMs));
         }
         waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedMs));
@@ -171,7 +212,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
             }
             waiting.pollFirst();
             if (o.failed()) {
-                Stage stage = o.error() instanceof ImageException ie ? stageOf(ie) : Stage.INFERENCE;
+                Stage stage = o.error() instanceof ImageException ie ? stageOf(ie)
+                        : o.error() instanceof SourceGoneException ? Stage.DECODE : Stage.INFERENCE;
                 deadLetter(e.input(), stage, o.error());
             } else {
                 forwardResult(e, o);
@@ -202,9 +244,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     private void deadLetter(InputRecord in, Stage stage, Throwable error) {
-        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), DeadLetter.headers(in, stage, error)),
-                VggTopology.DEAD_LETTER_SINK);
-        settings.listener().deadLettered(stage, DeadLetter.reasonOf(error));
+        String reason = error instanceof SourceGoneException ? "SOURCE_GONE" : DeadLetter.reasonOf(error);
+        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), DeadLetter.headers(in, stage,
+                error.getClass().getSimpleName(), reason, error.getMessage())), VggTopology.DEAD_LETTER_SINK);
+        settings.listener().deadLettered(stage, reason);
         if (log.isDebugEnabled()) {
             log.debug("dead letter {}-{}@{} at {}: {}", in.topic(), in.partition(), in.offset(), stage.id(),
                     error.getMessage());

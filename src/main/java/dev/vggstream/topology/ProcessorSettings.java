@@ -9,7 +9,13 @@ import dev.vggstream.event.EventParser;
  * @param punctuateIntervalMs how often (wall clock) a task forwards finished results when no record arrives
  */
 public record ProcessorSettings(BatchDispatcher dispatcher, EventParser parser, int topK, long punctuateIntervalMs,
-                                OutcomeListener listener) {
+                                OutcomeListener listener, BufferMode bufferMode, SourceReader sourceReader) {
+
+    /** Copies in the buffer: nothing to read back (tests, and the {@code copy} buffer). */
+    public ProcessorSettings(BatchDispatcher dispatcher, EventParser parser, int topK, long punctuateIntervalMs,
+                             OutcomeListener listener) {
+        this(dispatcher, parser, topK, punctuateIntervalMs, listener, BufferMode.COPY, SourceReader.NONE);
+    }
 
     public ProcessorSettings {
         if (topK < 1) {
@@ -19,5 +25,7 @@ public record ProcessorSettings(BatchDispatcher dispatcher, EventParser parser, 
             throw new IllegalArgumentException("punctuate interval must be at least 1 ms");
         }
         listener = listener == null ? OutcomeListener.NONE : listener;
+        bufferMode = bufferMode == null ? BufferMode.COPY : bufferMode;
+        sourceReader = sourceReader == null ? SourceReader.NONE : sourceReader;
     }
 }

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,30 +50,27 @@ class ModelReloadIT {
         try (FileReader r = new FileReader(cfg.toFile(), StandardCharsets.UTF_8)) {
             p.load(r);
         }
-        int total = 400;
+        int before = 130;
+        int after = 130;
         try (VggService service = VggService.start(AppConfig.fromProperties(p, Map.of()), new Health(),
                 VggService.Listeners.none());
              KafkaConsumer<byte[], byte[]> results = StreamFixtures.consumer(bootstrap, names.output(), true);
              KafkaConsumer<byte[], byte[]> dead = StreamFixtures.consumer(bootstrap, names.dlq(), true)) {
             assertThat(service.awaitRunning(Duration.ofSeconds(60))).isTrue();
-            AtomicBoolean dropped = new AtomicBoolean();
             List<String> sent = new ArrayList<>();
             List<ConsumerRecord<byte[], byte[]>> got = new ArrayList<>();
             try (KafkaProducer<byte[], byte[]> producer = StreamFixtures.producer(bootstrap)) {
-                for (int i = 0; i < total; i++) {
-                    String id = "r-" + i;
-                    producer.send(StreamFixtures.rawEvent(names.input(), id, "cam-" + (i % 4),
-                            dev.vggstream.topology.TestImages.png(i % 256)));
-                    sent.add(id);
-                    if (i % 20 == 19) {
-                        producer.flush();
-                        got.addAll(StreamFixtures.collect(results, l -> !l.isEmpty(), Duration.ofMillis(300)));
-                    }
-                    if (i == total / 3 && dropped.compareAndSet(false, true)) {
-                        // TF Serving's rule: write the version elsewhere, then move it in whole
-                        Files.move(v2, versions.resolve("2"));
-                    }
+                Sender send = new Sender(producer, names, sent, results, got);
+                send.images(before);
+                // TF Serving's rule: write the version elsewhere, then move it in whole
+                Files.move(v2, versions.resolve("2"));
+                // keep the stream flowing while the watcher notices, so the swap happens mid-stream
+                long swapDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!"2".equals(service.model().info().version()) && System.nanoTime() < swapDeadline) {
+                    send.images(4);
                 }
+                assertThat(service.model().info().version()).as("version 2 loaded while streaming").isEqualTo("2");
+                send.images(after);
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!ids(got).containsAll(sent) && System.nanoTime() < deadline) {
@@ -99,6 +95,25 @@ class ModelReloadIT {
                 }
             }
             assertThat(service.model().info().version()).isEqualTo("2");
+        }
+    }
+
+    /** Sends images in small flushed groups, collecting whatever results have arrived meanwhile. */
+    record Sender(KafkaProducer<byte[], byte[]> producer, StreamFixtures.Names names, List<String> sent,
+                  KafkaConsumer<byte[], byte[]> results, List<ConsumerRecord<byte[], byte[]>> got) {
+        void images(int n) {
+            for (int i = 0; i < n; i++) {
+                int k = sent.size();
+                String id = "r-" + k;
+                producer.send(StreamFixtures.rawEvent(names.input(), id, "cam-" + (k % 4),
+                        dev.vggstream.topology.TestImages.png(k % 256)));
+                sent.add(id);
+                if (k % 20 == 19) {
+                    producer.flush();
+                    results.poll(Duration.ofMillis(50)).forEach(got::add);
+                }
+            }
+            producer.flush();
         }
     }
 
