@@ -119,7 +119,8 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
         int pos = 2;
         while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xFF) {
             int marker = b[pos + 1] & 0xff;
-            if (marker == 0xFF || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+            // the same walk as read(): markers without a length, including a repeated SOI, are skipped alone
+            if (marker == 0xFF || marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) {
                 out.write(b, pos, 1);
                 pos++;
                 continue;
@@ -127,7 +128,11 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
             if (marker == 0xDA) {
                 break;
             }
-            int end = pos + 2 + u16(b, pos + 2);
+            int length = u16(b, pos + 2);
+            int end = pos + 2 + length;
+            if (length < 2 || end > b.length) {
+                break; // not a segment after all: leave the rest as it is, for the decoder to judge
+            }
             boolean icc = marker == 0xE2 && end - pos >= 16 && new String(b, pos + 4, 12,
                     java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
             if (!icc) {

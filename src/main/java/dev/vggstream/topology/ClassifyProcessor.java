@@ -160,12 +160,16 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
             event = settings.parser().parse(in);
         } catch (EventException e) {
             return reject(seq, in, Stage.DECODE, e, restoring);
+        } catch (RuntimeException e) {
+            return unexpected(seq, in, e, restoring);
         }
         try {
             pixels = new float[spec.floats()];
             model.pipeline().prepare(event.image(), pixels, 0);
         } catch (ImageException e) {
             return reject(seq, in, stageOf(e), e, restoring);
+        } catch (RuntimeException e) {
+            return unexpected(seq, in, e, restoring);
         }
         if (!restoring) {
             buffer.put(seq, settings.bufferMode() == BufferMode.REFERENCE
@@ -176,6 +180,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedMs));
         settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, mailbox));
         return true;
+    }
+
+    /** A bug met by one record (a parser or decoder exception that is not a verdict) costs that record only. */
+    private boolean unexpected(long seq, InputRecord in, RuntimeException e, boolean restoring) {
+        log.warn("unexpected error reading {}-{}@{}: dead-lettered with reason {} (please report it)", in.topic(),
+                in.partition(), in.offset(), DeadLetter.UNEXPECTED, e);
+        return reject(seq, in, Stage.DECODE, e, restoring);
     }
 
     private boolean reject(long seq, InputRecord in, Stage stage, Exception e, boolean restoring) {

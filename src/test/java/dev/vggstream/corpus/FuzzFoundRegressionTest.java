@@ -4,11 +4,13 @@ import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
@@ -37,5 +39,21 @@ class FuzzFoundRegressionTest {
         assertThat(e.reason()).isEqualTo(reason);
         assertThat(e.getMessage()).contains(message);
         assertThat(cpuMs).as("CPU milliseconds spent refusing it").isLessThan(300);
+    }
+
+    /**
+     * Seed 1795833232408, cases 108479, 138801 and 173297: a JPEG with an ICC profile and a mutated byte that made
+     * a second SOI marker. The header check skipped it as a marker without a length, the ICC-stripping copy read
+     * it as a segment with a 64 KB length and ran off the end of the array (IndexOutOfBoundsException escaped).
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"icc-walk-108479.jpg", "icc-walk-138801.jpg", "icc-walk-173297.jpg"})
+    void aJpegWhoseSegmentsTheIccStripperCannotWalkEndsAsAnImageErrorOrAnImage(String file) {
+        byte[] jpeg = CorpusFiles.bytes("fuzz-found", file);
+        ImageDecoder decoder = new ImageDecoder(CorpusFiles.serviceLimits());
+        Throwable t = catchThrowable(() -> decoder.decode(jpeg));
+        assertThat(t).as("anything thrown is an ImageException with a reason").satisfiesAnyOf(
+                x -> assertThat(x).isNull(),
+                x -> assertThat(x).isInstanceOf(ImageException.class));
     }
 }
