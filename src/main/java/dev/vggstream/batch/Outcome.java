@@ -25,9 +25,4 @@ public record Outcome(long seq, float[] probabilities, ModelInfo model, int batc
     static Outcome failure(Pending p, Throwable error, ModelInfo model, long queueMs, long inferenceNanos) {
         return new Outcome(p.seq(), null, model, 1, queueMs, inferenceNanos, error);
     }
-
-    /** An outcome decided before inference: the image could not be prepared again after a restart. */
-    public static Outcome failedBeforeInference(long seq, Throwable error) {
-        return new Outcome(seq, null, null, 0, 0, 0, error);
-    }
 }

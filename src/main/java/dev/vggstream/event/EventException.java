@@ -36,7 +36,12 @@ public final class EventException extends Exception {
         /** A metadata string (field, field name, header or key) is over the length limit. */
         FIELD_TOO_LONG,
         /** A timestamp that is not ISO-8601 or epoch milliseconds, or is out of range. */
-        BAD_TIMESTAMP
+        BAD_TIMESTAMP,
+        /**
+         * A record that waited in the crash-safe buffer by reference and is no longer in its input topic when the
+         * buffer is restored (retention or compaction removed it).
+         */
+        SOURCE_GONE
     }
 
     private final Reason reason;

@@ -17,7 +17,9 @@ import dev.vggstream.event.Stage;
 import dev.vggstream.image.ImageException;
 import dev.vggstream.inference.ModelInfo;
 import dev.vggstream.inference.Prediction;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,8 +33,12 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Classifies one task's images: parse and prepare each record, keep it in the changelogged buffer store, hand it
@@ -52,9 +58,13 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     private Mailbox mailbox;
     /** Buffered records in arrival order, with what the result needs; the store holds the same for recovery. */
     private final ArrayDeque<Entry> waiting = new ArrayDeque<>();
-    /** Outcomes decided while restoring, when nothing may be forwarded yet. */
-    private final Map<Long, Outcome> decided = new HashMap<>();
+    /** Records refused while restoring, when nothing may be forwarded yet: dead-lettered at the first drain. */
+    private final Map<Long, Rejection> rejected = new HashMap<>();
     private long nextSeq;
+
+    /** Why, and at which stage, a record was refused. */
+    private record Rejection(Stage stage, Exception error) {
+    }
 
     /** A record waiting for its outcome. */
     private record Entry(long seq, InputRecord input, String id, String source, long eventTimestamp,
@@ -77,26 +87,26 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** Records a previous owner of this task buffered but never answered: classify them again, in order. */
     private void resubmitBuffered() {
-        java.util.List<org.apache.kafka.streams.KeyValue<Long, BufferedRecord>> all = new java.util.ArrayList<>();
+        List<KeyValue<Long, BufferedRecord>> all = new ArrayList<>();
         try (KeyValueIterator<Long, BufferedRecord> it = buffer.all()) {
             it.forEachRemaining(all::add);
         }
         if (all.isEmpty()) {
             return;
         }
-        Map<String, Map<Long, InputRecord>> readBack = readBackReferences(all);
+        Map<TopicPartition, Map<Long, InputRecord>> readBack = readBackReferences(all);
         for (var kv : all) {
             BufferedRecord b = kv.value;
             nextSeq = Math.max(nextSeq, kv.key + 1);
             InputRecord in = b.reference()
-                    ? readBack.get(b.topic() + "-" + b.partition()).get(b.offset())
+                    ? readBack.get(new TopicPartition(b.topic(), b.partition())).get(b.offset())
                     : new InputRecord(b.topic(), b.partition(), b.offset(), b.timestamp(), b.key(), b.value(),
                     b.headers());
             if (in == null) {
                 // the input topic no longer has it: say so in a dead letter rather than lose it without a word
                 InputRecord gone = new InputRecord(b.topic(), b.partition(), b.offset(), b.timestamp(), null, null,
                         new RecordHeaders());
-                reject(kv.key, gone, Stage.DECODE, new SourceGoneException(b), true);
+                reject(kv.key, gone, Stage.DECODE, sourceGone(b), true);
             } else {
                 admit(kv.key, in, b.receivedMs(), true);
             }
@@ -105,32 +115,24 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /** Reads the records that the buffer holds by reference back from the input topic, one read per partition. */
-    private Map<String, Map<Long, InputRecord>> readBackReferences(
-            java.util.List<org.apache.kafka.streams.KeyValue<Long, BufferedRecord>> all) {
-        Map<String, java.util.SortedSet<Long>> wanted = new HashMap<>();
-        Map<String, BufferedRecord> any = new HashMap<>();
+    private Map<TopicPartition, Map<Long, InputRecord>> readBackReferences(List<KeyValue<Long, BufferedRecord>> all) {
+        Map<TopicPartition, SortedSet<Long>> wanted = new HashMap<>();
         for (var kv : all) {
             if (kv.value.reference()) {
-                String tp = kv.value.topic() + "-" + kv.value.partition();
-                wanted.computeIfAbsent(tp, k -> new java.util.TreeSet<>()).add(kv.value.offset());
-                any.put(tp, kv.value);
+                wanted.computeIfAbsent(new TopicPartition(kv.value.topic(), kv.value.partition()),
+                        k -> new TreeSet<>()).add(kv.value.offset());
             }
         }
-        Map<String, Map<Long, InputRecord>> out = new HashMap<>();
-        wanted.forEach((tp, offsets) -> out.put(tp, settings.sourceReader().read(any.get(tp).topic(),
-                any.get(tp).partition(), offsets)));
+        Map<TopicPartition, Map<Long, InputRecord>> out = new HashMap<>();
+        wanted.forEach((tp, offsets) -> out.put(tp, settings.sourceReader().read(tp.topic(), tp.partition(), offsets)));
         return out;
     }
 
     /** A buffered reference whose record the input topic no longer holds. */
-    static final class SourceGoneException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        SourceGoneException(BufferedRecord b) {
-            super("the input record " + b.topic() + "-" + b.partition() + "@" + b.offset() + " waiting in the "
-                    + "buffer is no longer in its topic (input retention shorter than the wait?): it cannot be "
-                    + "classified");
-        }
+    private static EventException sourceGone(BufferedRecord b) {
+        return new EventException(EventException.Reason.SOURCE_GONE, "the input record " + b.topic() + "-"
+                + b.partition() + "@" + b.offset() + " waiting in the buffer is no longer in its topic (input "
+                + "retention shorter than the wait?): it cannot be classified");
     }
 
     @Override
@@ -196,7 +198,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         // still in the store: it leaves with its dead letter, in order, at the first drain
         waiting.addLast(new Entry(seq, in, null, null, in.timestamp(), context.currentSystemTimeMs()));
-        decided.put(seq, Outcome.failedBeforeInference(seq, e));
+        rejected.put(seq, new Rejection(stage, e));
         return true;
     }
 
@@ -217,25 +219,24 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     private void drain() {
         while (!waiting.isEmpty()) {
             Entry e = waiting.peekFirst();
-            Outcome o = decided.isEmpty() ? mailbox.take(e.seq()) : takeDecidedOrMailbox(e.seq());
-            if (o == null) {
-                return;
+            Rejection r = rejected.isEmpty() ? null : rejected.remove(e.seq());
+            if (r != null) {
+                deadLetter(e.input(), r.stage(), r.error());
+            } else {
+                Outcome o = mailbox.take(e.seq());
+                if (o == null) {
+                    return;
+                }
+                if (o.failed()) {
+                    deadLetter(e.input(), o.error() instanceof ImageException ie ? stageOf(ie) : Stage.INFERENCE,
+                            o.error());
+                } else {
+                    forwardResult(e, o);
+                }
             }
             waiting.pollFirst();
-            if (o.failed()) {
-                Stage stage = o.error() instanceof ImageException ie ? stageOf(ie)
-                        : o.error() instanceof SourceGoneException ? Stage.DECODE : Stage.INFERENCE;
-                deadLetter(e.input(), stage, o.error());
-            } else {
-                forwardResult(e, o);
-            }
             buffer.delete(e.seq());
         }
-    }
-
-    private Outcome takeDecidedOrMailbox(long seq) {
-        Outcome o = decided.remove(seq);
-        return o != null ? o : mailbox.take(seq);
     }
 
     private void forwardResult(Entry e, Outcome o) {
@@ -255,10 +256,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     private void deadLetter(InputRecord in, Stage stage, Throwable error) {
-        String reason = error instanceof SourceGoneException ? "SOURCE_GONE" : DeadLetter.reasonOf(error);
-        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), DeadLetter.headers(in, stage,
-                error.getClass().getSimpleName(), reason, error.getMessage())), VggTopology.DEAD_LETTER_SINK);
-        settings.listener().deadLettered(stage, reason);
+        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), DeadLetter.headers(in, stage, error)),
+                VggTopology.DEAD_LETTER_SINK);
+        settings.listener().deadLettered(stage, DeadLetter.reasonOf(error));
         if (log.isDebugEnabled()) {
             log.debug("dead letter {}-{}@{} at {}: {}", in.topic(), in.partition(), in.offset(), stage.id(),
                     error.getMessage());
