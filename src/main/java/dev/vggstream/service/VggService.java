@@ -6,7 +6,9 @@ import dev.vggstream.batch.BatchSettings;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventLimits;
 import dev.vggstream.event.EventParser;
+import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageLimits;
+import dev.vggstream.image.JpegCodec;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ClassifierOptions;
 import dev.vggstream.inference.DeviceConfig;
@@ -184,9 +186,8 @@ public final class VggService implements AutoCloseable {
         return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
     }
 
-    public static dev.vggstream.image.ImageDecoder imageDecoder(AppConfig c) {
-        return new dev.vggstream.image.ImageDecoder(imageLimits(c),
-                dev.vggstream.image.JpegCodec.parse(c.imageJpegDecoder()));
+    public static ImageDecoder imageDecoder(AppConfig c) {
+        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()));
     }
 
     public static EventLimits eventLimits(AppConfig c) {
