@@ -116,7 +116,7 @@ public final class ImageDecoder {
                 // The JDK would colour-convert from an embedded profile to sRGB (slowly, row by row); Pillow passes
                 // the samples through. Without the profile segments the JDK does too.
                 boolean jdk = spi.getClass().getName().equals(JDK_JPEG);
-                return read(spi, jdk && header.iccProfile() ? ImageHeader.withoutIccProfile(data) : data, deadline);
+                return read(spi, jdk && header.iccProfile() ? header.withoutIccProfile(data) : data, deadline);
             } catch (ImageException e) {
                 if (e.reason() != ImageException.Reason.UNSUPPORTED_FORMAT) {
                     throw e;

@@ -15,16 +15,39 @@ import java.util.zip.CRC32;
  *                     8x8 block of every component in its first scan. 0 where no such bound is known (arithmetic
  *                     coding). A file with {@code dataBytes < minDataBytes} is truncated, or a bomb that would make
  *                     the decoder allocate the whole declared image to fill it with nothing.
- * @param iccProfile   a JPEG with an embedded ICC profile (an APP2 ICC_PROFILE segment)
+ * @param iccSegments  where a JPEG's embedded ICC profile is: start and end offsets of each APP2 ICC_PROFILE
+ *                     segment, in file order; empty when there is none
  */
 public record ImageHeader(ImageFormat format, int width, int height, int components, int orientation,
-                          long dataBytes, long minDataBytes, boolean iccProfile) {
+                          long dataBytes, long minDataBytes, int[] iccSegments) {
+
+    private static final int[] NO_SEGMENTS = new int[0];
 
     /** Deflate's largest expansion: a 258-byte match coded in 2 bits. */
     static final int DEFLATE_MAX_RATIO = 1032;
 
     public long pixels() {
         return (long) width * height;
+    }
+
+    /** A JPEG with an embedded ICC profile. */
+    public boolean iccProfile() {
+        return iccSegments.length > 0;
+    }
+
+    /**
+     * A copy of the image these header bytes were read from, without its ICC_PROFILE segments: the same pixels,
+     * which a decoder then leaves as stored.
+     */
+    byte[] withoutIccProfile(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
+        int from = 0;
+        for (int i = 0; i < iccSegments.length; i += 2) {
+            out.write(b, from, iccSegments[i] - from);
+            from = iccSegments[i + 1];
+        }
+        out.write(b, from, b.length - from);
+        return out.toByteArray();
     }
 
     /** Parses the header; for PNG also verifies every chunk's CRC and that the file reaches IEND. */
@@ -53,7 +76,7 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
     private static ImageHeader readJpeg(byte[] b) throws ImageException {
         int pos = 2;
         int orientation = 1;
-        boolean icc = false;
+        int[] icc = NO_SEGMENTS;
         int[] frame = null; // marker, width, height, components, then H and V per component
         while (true) {
             if (pos >= b.length) {
@@ -100,48 +123,15 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
             }
             if (marker == 0xE2 && end - body >= 12 && new String(b, body, 12, java.nio.charset.StandardCharsets.ISO_8859_1)
                     .equals("ICC_PROFILE\0")) {
-                icc = true;
+                icc = java.util.Arrays.copyOf(icc, icc.length + 2);
+                icc[icc.length - 2] = pos - 2; // the segment's 0xFF marker byte
+                icc[icc.length - 1] = end;
             }
             if (isStartOfFrame(marker) && frame == null) {
                 frame = frame(b, marker, body, end);
             }
             pos = end;
         }
-    }
-
-    /**
-     * A copy of a JPEG without its ICC_PROFILE (APP2) segments: the same pixels, which a decoder then leaves as
-     * stored. Call only on a JPEG that {@link #read} accepted.
-     */
-    static byte[] withoutIccProfile(byte[] b) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length);
-        out.write(b, 0, 2);
-        int pos = 2;
-        while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xFF) {
-            int marker = b[pos + 1] & 0xff;
-            // the same walk as read(): markers without a length, including a repeated SOI, are skipped alone
-            if (marker == 0xFF || marker == 0x01 || marker == 0xD8 || (marker >= 0xD0 && marker <= 0xD7)) {
-                out.write(b, pos, 1);
-                pos++;
-                continue;
-            }
-            if (marker == 0xDA) {
-                break;
-            }
-            int length = u16(b, pos + 2);
-            int end = pos + 2 + length;
-            if (length < 2 || end > b.length) {
-                break; // not a segment after all: leave the rest as it is, for the decoder to judge
-            }
-            boolean icc = marker == 0xE2 && end - pos >= 16 && new String(b, pos + 4, 12,
-                    java.nio.charset.StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
-            if (!icc) {
-                out.write(b, pos, end - pos);
-            }
-            pos = end;
-        }
-        out.write(b, pos, b.length - pos);
-        return out.toByteArray();
     }
 
     private static int[] frame(byte[] b, int marker, int body, int end) throws ImageException {
@@ -172,7 +162,7 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
         return f;
     }
 
-    private static ImageHeader jpegHeader(int[] f, int orientation, boolean icc, long dataBytes) {
+    private static ImageHeader jpegHeader(int[] f, int orientation, int[] icc, long dataBytes) {
         int marker = f[0];
         int width = f[1];
         int height = f[2];
@@ -235,7 +225,7 @@ public record ImageHeader(ImageFormat format, int width, int height, int compone
         // every row: a filter byte, then the packed samples; deflate cannot expand more than DEFLATE_MAX_RATIO times
         long raw = height * (1 + ceilDiv(width * samples * Math.max(1, bitDepth), 8));
         return new ImageHeader(ImageFormat.PNG, (int) width, (int) height, components, 1, dataBytes,
-                ceilDiv(raw, DEFLATE_MAX_RATIO), false);
+                ceilDiv(raw, DEFLATE_MAX_RATIO), NO_SEGMENTS);
     }
 
     /** Checks every chunk's length and CRC up to IEND; returns the bytes of image data (IDAT payloads). */
