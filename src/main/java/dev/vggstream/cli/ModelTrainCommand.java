@@ -139,8 +139,8 @@ final class ModelTrainCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Output directory (must not exist or be empty)")
     Path out;
 
-    @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors")
-    boolean verbose;
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
