@@ -122,7 +122,7 @@ final class ModelBuildCommand implements Callable<Integer> {
         return n;
     }
 
-    private static List<String> readLabels(Path file) {
+    static List<String> readLabels(Path file) {
         try {
             List<String> l = ModelMetadata.readLabelFile(file);
             if (l.isEmpty()) {
@@ -145,7 +145,7 @@ final class ModelBuildCommand implements Callable<Integer> {
         }
     }
 
-    private static void checkOut(Path dir) throws IOException {
+    static void checkOut(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }

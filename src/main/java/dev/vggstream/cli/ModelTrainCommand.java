@@ -154,8 +154,8 @@ final class ModelTrainCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         String command = "vggstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig config = config();
-        checkOut(out);
-        List<String> labelList = labels == null ? null : readLabels(labels);
+        ModelBuildCommand.checkOut(out);
+        List<String> labelList = labels == null ? null : ModelBuildCommand.readLabels(labels);
 
         long t0 = System.nanoTime();
         ImagePreparer preparer = new ImagePreparer(config.imageSize(), config.imageSize(), config.preprocessing());
@@ -338,33 +338,6 @@ final class ModelTrainCommand implements Callable<Integer> {
                             + "%.0f s  %.0f img/s%n", m.epoch(), epochs, m.trainLoss(), m.trainAccuracy() * 100,
                     m.testAccuracy() * 100, m.testLoss(), m.learningRate(), m.seconds(), m.imagesPerSecond());
             out.flush();
-        }
-    }
-
-    private static List<String> readLabels(Path file) {
-        try {
-            List<String> l = ModelMetadata.readLabelFile(file);
-            if (l.isEmpty()) {
-                throw new CliException(ExitCodes.USAGE, file + " has no labels");
-            }
-            return l;
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILED, "cannot read labels " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void checkOut(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        boolean empty;
-        try (Stream<Path> entries = Files.list(dir)) {
-            empty = entries.findAny().isEmpty();
-        } catch (java.nio.file.NotDirectoryException e) {
-            empty = false;
-        }
-        if (!empty) {
-            throw new CliException(ExitCodes.USAGE, "output directory " + dir + " exists and is not empty");
         }
     }
 
