@@ -1,5 +1,6 @@
 package dev.vggstream.cli;
 
+import dev.vggstream.bench.BenchModels;
 import dev.vggstream.bench.ModelBenchmark;
 import dev.vggstream.inference.Classifier;
 import dev.vggstream.model.ModelMetadata;
@@ -88,14 +89,10 @@ final class BenchModelCommand implements Callable<Integer> {
             }
         } finally {
             if (temp != null) {
-                deleteTree(temp);
+                BenchModels.deleteTree(temp);
             }
         }
         return ExitCodes.OK;
-    }
-
-    static void deleteTree(Path p) throws java.io.IOException {
-        dev.vggstream.bench.BenchModels.deleteTree(p);
     }
 
     @Override

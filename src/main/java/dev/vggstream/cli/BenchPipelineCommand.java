@@ -64,7 +64,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
             }
             measure(out, broker.bootstrapServers(), BenchModels.tiny(), smallImages, 224, work);
         } finally {
-            BenchModelCommand.deleteTree(work);
+            BenchModels.deleteTree(work);
         }
         return ExitCodes.OK;
     }

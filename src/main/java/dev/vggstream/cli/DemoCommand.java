@@ -2,6 +2,7 @@ package dev.vggstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vggstream.bench.BenchModels;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventHeaders;
 import dev.vggstream.kafka.LocalKafkaBroker;
@@ -100,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             return ExitCodes.OK;
         } finally {
             if (!keep) {
-                BenchModelCommand.deleteTree(work);
+                BenchModels.deleteTree(work);
             } else {
                 out.println("kept " + work);
             }
