@@ -73,7 +73,7 @@ public final class StreamBench {
         List<VggService> services = start(bootstrap, s, id, work);
         try {
             Collected c = collect(bootstrap, id + ".out", s, ids, Duration.ofMinutes(20));
-            return c.outcome(s.name(), ids, true);
+            return c.outcome(s.name(), ids);
         } finally {
             services.forEach(VggService::close);
         }
@@ -85,10 +85,9 @@ public final class StreamBench {
         createTopics(bootstrap, id, s.partitions());
         List<VggService> services = start(bootstrap, s, id, work);
         try {
-            List<String> ids = new ArrayList<>();
             Thread producer = new Thread(() -> {
                 try {
-                    ids.addAll(produce(bootstrap, id + ".in", s, perSecond));
+                    produce(bootstrap, id + ".in", s, perSecond);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -100,7 +99,7 @@ public final class StreamBench {
             }
             Collected c = collect(bootstrap, id + ".out", s, expected, Duration.ofMinutes(20));
             producer.join();
-            return c.outcome(s.name(), expected, false);
+            return c.outcome(s.name(), expected);
         } finally {
             services.forEach(VggService::close);
         }
@@ -190,7 +189,7 @@ public final class StreamBench {
          * Throughput over the middle 80% of the results (10th to 90th percentile of arrival): start-up, the
          * draining tail, and exactly-once's commit-sized bursts of visibility do not distort it.
          */
-        Outcome outcome(String name, List<String> expected, boolean fromFirstResult) {
+        Outcome outcome(String name, List<String> expected) {
             int n = results.size();
             int lo = n / 10;
             int hi = Math.max(lo + 1, n - 1 - n / 10);
