@@ -84,8 +84,7 @@ public final class BenchSuite {
                 capacity = ceiling(bootstrap, tiny, work);
             }
             if (o.runs(5)) {
-                Path model16 = vgg16 != null ? vgg16 : BenchModels.get(o.modelCache(), BenchModels.vgg16());
-                latency(bootstrap, model16, Double.isNaN(e2eAlos) ? 6 : e2eAlos, tiny,
+                latency(bootstrap, vgg16, Double.isNaN(e2eAlos) ? 6 : e2eAlos, tiny,
                         Double.isNaN(capacity) ? 500 : capacity, work);
             }
             if (o.runs(6)) {
