@@ -358,15 +358,7 @@ public final class VggTrainingGraph implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new WeightsException(String.join("; ", problems));
         }
-        Ops init = tf.withSubScope("load");
-        for (Parameter p : parameters) {
-            Placeholder<TFloat32> in = init.placeholder(TFloat32.class, Placeholder.shape(Shape.of(p.tfShape())));
-            Op assign = init.assign(variable(p.name()), in);
-            float[] tfLayout = p.toTensorFlowLayout(arrays.get(p.name()).data());
-            try (TFloat32 t = TFloat32.tensorOf(Shape.of(p.tfShape()), DataBuffers.of(tfLayout, true, false))) {
-                session.runner().feed(in, t).addTarget(assign).run().close();
-            }
-        }
+        VggModel.assignWeights(session, tf.withSubScope("load"), parameters, this::variable, arrays);
         if (!zeroSlots.isEmpty()) {
             Session.Runner runner = session.runner();
             zeroSlots.forEach(runner::addTarget);
@@ -377,16 +369,7 @@ public final class VggTrainingGraph implements AutoCloseable {
 
     /** The current weights in torchvision's names and layouts, ready for {@link VggModel#loadWeights}. */
     public Map<String, NpyArray> weights() {
-        Map<String, NpyArray> out = new LinkedHashMap<>();
-        for (Parameter p : parameters) {
-            try (Result r = session.runner().fetch(variable(p.name())).run()) {
-                TFloat32 t = (TFloat32) r.get(0);
-                float[] data = new float[(int) t.size()];
-                t.asRawTensor().data().asFloats().read(data);
-                out.put(p.name(), new NpyArray(p.name(), "<f4", p.torchShape(), p.toTorchLayout(data)));
-            }
-        }
-        return out;
+        return VggModel.readWeights(session, parameters, this::variable);
     }
 
     /**
