@@ -5,6 +5,7 @@ import dev.vggstream.model.ModelMetadata;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggModel;
 import dev.vggstream.model.VggSpec;
+import dev.vggstream.train.DemoAssets;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -13,15 +14,11 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -35,46 +32,19 @@ import java.util.Random;
  */
 record DemoData(Path model, List<Path> samples, Map<String, String> labels, String modelDescription) {
 
-    static final String INDEX = "/demo/index.txt";
-
     static DemoData prepare(Path dir) throws IOException {
-        DemoData d = DemoData.class.getResource(INDEX) != null ? shipped(dir) : generated(dir);
+        DemoData d = DemoData.class.getResource("/" + DemoAssets.INDEX) != null ? shipped(dir) : generated(dir);
         List<Path> samples = new ArrayList<>(d.samples());
         samples.addAll(brokenSamples(dir.resolve("samples"), samples));
         return new DemoData(d.model(), samples, d.labels(), d.modelDescription());
     }
 
-    /** Copies the files listed in the index from the classpath. */
+    /** Copies the files listed in the index from the classpath ({@link DemoAssets#extract}). */
     static DemoData shipped(Path dir) throws IOException {
-        List<String> files;
-        try (InputStream in = DemoData.class.getResourceAsStream(INDEX)) {
-            files = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::trim)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-        }
-        for (String f : files) {
-            Path target = dir.resolve(f).normalize();
-            if (!target.startsWith(dir)) {
-                throw new IOException("demo index names a file outside the demo: " + f);
-            }
-            Files.createDirectories(target.getParent());
-            try (InputStream in = DemoData.class.getResourceAsStream("/demo/" + f)) {
-                if (in == null) {
-                    throw new IOException("demo index lists /demo/" + f + " but the jar does not have it");
-                }
-                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        Path samples = dir.resolve("samples");
-        Map<String, String> labels = new HashMap<>();
-        Path csv = samples.resolve("labels.csv");
-        if (Files.isRegularFile(csv)) {
-            for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8)) {
-                String[] parts = line.split(",", 2);
-                if (parts.length == 2 && !parts[0].equals("file")) {
-                    labels.put(parts[0].trim(), parts[1].trim());
-                }
-            }
-        }
+        DemoAssets.extract(dir);
+        Path samples = dir.resolve(DemoAssets.SAMPLES_DIR);
+        Map<String, String> labels = Files.isRegularFile(samples.resolve(DemoAssets.SAMPLE_LABELS))
+                ? DemoAssets.sampleLabels(samples) : Map.of();
         List<Path> images = ProduceCommand.expand(List.of(samples));
         String description = ModelMetadata.read(dir.resolve("model")).map(m -> m.name() + " trained on "
                 + "Fashion-MNIST, " + m.imageSize() + " px").orElse("the shipped demo model");

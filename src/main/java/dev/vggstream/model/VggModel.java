@@ -10,6 +10,7 @@ import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Op;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.Variable;
 import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.types.TFloat32;
 
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -103,10 +105,18 @@ public final class VggModel implements AutoCloseable {
      */
     public void loadWeights(Map<String, NpyArray> arrays) throws WeightsException {
         checkWeights(arrays);
-        Ops tf = net.ops().withSubScope(INIT_SCOPE);
-        for (Parameter p : net.parameters()) {
+        assignWeights(session, net.ops().withSubScope(INIT_SCOPE), net.parameters(), net::variable, arrays);
+    }
+
+    /**
+     * Assigns {@code arrays} (torchvision's layouts, already checked to hold every parameter in its shape) to the
+     * variables {@code variable} names, converting each to TensorFlow's layout; {@code tf} creates the assign ops.
+     */
+    static void assignWeights(Session session, Ops tf, List<Parameter> parameters,
+                              Function<String, Variable<TFloat32>> variable, Map<String, NpyArray> arrays) {
+        for (Parameter p : parameters) {
             Placeholder<TFloat32> in = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(p.tfShape())));
-            Op assign = tf.assign(net.variable(p.name()), in);
+            Op assign = tf.assign(variable.apply(p.name()), in);
             float[] tfLayout = p.toTensorFlowLayout(arrays.get(p.name()).data());
             try (TFloat32 t = TFloat32.tensorOf(Shape.of(p.tfShape()), DataBuffers.of(tfLayout, true, false));
                  Result r = session.runner().feed(in, t).addTarget(assign).run()) {
@@ -145,9 +155,15 @@ public final class VggModel implements AutoCloseable {
 
     /** The current weights in torchvision's names and layouts. */
     public Map<String, NpyArray> weights() {
+        return readWeights(session, net.parameters(), net::variable);
+    }
+
+    /** The values of the variables {@code variable} names, in torchvision's names and layouts. */
+    static Map<String, NpyArray> readWeights(Session session, List<Parameter> parameters,
+                                             Function<String, Variable<TFloat32>> variable) {
         Map<String, NpyArray> out = new LinkedHashMap<>();
-        for (Parameter p : net.parameters()) {
-            try (Result r = session.runner().fetch(net.variable(p.name())).run()) {
+        for (Parameter p : parameters) {
+            try (Result r = session.runner().fetch(variable.apply(p.name())).run()) {
                 TFloat32 t = (TFloat32) r.get(0);
                 float[] data = new float[(int) t.size()];
                 t.asRawTensor().data().asFloats().read(data);

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * A VGG network in training mode, in its own graph and session, with the same variables (torchvision names and
@@ -127,7 +128,8 @@ public final class VggTrainingGraph implements AutoCloseable {
                     Placeholder.shape(Shape.scalar()));
 
             List<Op> statUpdates = new ArrayList<>();
-            Operand<TFloat32> x = trainFeatures(train, trainImages, statUpdates);
+            Operand<TFloat32> x = features(train, trainImages,
+                    (y, bn) -> trainingBatchNorm(train, y, bn, statUpdates));
             this.trainLogits = trainClassifier(train, x, side);
             Operand<TFloat32> perExample = train.nn.softmaxCrossEntropyWithLogits(trainLogits, targets).loss();
             this.loss = train.withName("loss").math.mean(perExample, train.constant(0));
@@ -137,7 +139,7 @@ public final class VggTrainingGraph implements AutoCloseable {
             Ops eval = tf.withSubScope("eval");
             this.evalImages = eval.withName("images").placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, side, side, 3)));
-            Operand<TFloat32> e = evalFeatures(eval, evalImages);
+            Operand<TFloat32> e = features(eval, evalImages, (y, bn) -> inferenceBatchNorm(eval, y, bn));
             e = VggGraph.adaptiveAvgPoolTorchOrder(eval, e, spec.lastChannels(), VggSpec.POOLED_SIDE);
             this.evalLogits = eval.withName("logits").identity(evalClassifier(eval, e));
             this.evalProbabilities = eval.withName("probabilities").nn.softmax(evalLogits);
@@ -156,7 +158,12 @@ public final class VggTrainingGraph implements AutoCloseable {
 
     // ---- graph -------------------------------------------------------------------------------------------------
 
-    private Operand<TFloat32> trainFeatures(Ops tf, Operand<TFloat32> x, List<Op> statUpdates) {
+    /**
+     * The convolutional layers; {@code batchNorm} normalises a convolution's output with the BatchNorm named by its
+     * prefix ({@code features.N}), on batch statistics in training and on the running ones in evaluation.
+     */
+    private Operand<TFloat32> features(Ops tf, Operand<TFloat32> x,
+                                       BiFunction<Operand<TFloat32>, String, Operand<TFloat32>> batchNorm) {
         int index = 0;
         for (int layer : spec.arch().layers()) {
             if (layer == VggArch.POOL) {
@@ -167,46 +174,33 @@ public final class VggTrainingGraph implements AutoCloseable {
             String prefix = "features." + index;
             x = VggGraph.conv3x3(tf, x, variable(prefix + ".weight"), variable(prefix + ".bias"));
             if (spec.batchNorm()) {
-                String bn = "features." + (index + 1);
-                FusedBatchNorm<TFloat32, TFloat32> norm = tf.nn.fusedBatchNorm(x, variable(bn + ".weight"),
-                        variable(bn + ".bias"), tf.constant(new float[0]), tf.constant(new float[0]),
-                        FusedBatchNorm.epsilon(VggGraph.BN_EPSILON), FusedBatchNorm.isTraining(true),
-                        FusedBatchNorm.dataFormat("NHWC"));
-                // FusedBatchNormV3's batch_variance is the unbiased (n - 1) estimate, as torch keeps in running_var
-                statUpdates.add(movingAverage(tf, variable(bn + ".running_mean"), norm.batchMean()));
-                statUpdates.add(movingAverage(tf, variable(bn + ".running_var"), norm.batchVariance()));
-                x = norm.y();
+                x = batchNorm.apply(x, "features." + (index + 1));
             }
             x = tf.nn.relu(x);
             index += spec.batchNorm() ? 3 : 2;
         }
         return x;
+    }
+
+    private Operand<TFloat32> trainingBatchNorm(Ops tf, Operand<TFloat32> x, String bn, List<Op> statUpdates) {
+        FusedBatchNorm<TFloat32, TFloat32> norm = tf.nn.fusedBatchNorm(x, variable(bn + ".weight"),
+                variable(bn + ".bias"), tf.constant(new float[0]), tf.constant(new float[0]),
+                FusedBatchNorm.epsilon(VggGraph.BN_EPSILON), FusedBatchNorm.isTraining(true),
+                FusedBatchNorm.dataFormat("NHWC"));
+        // FusedBatchNormV3's batch_variance is the unbiased (n - 1) estimate, as torch keeps in running_var
+        statUpdates.add(movingAverage(tf, variable(bn + ".running_mean"), norm.batchMean()));
+        statUpdates.add(movingAverage(tf, variable(bn + ".running_var"), norm.batchVariance()));
+        return norm.y();
+    }
+
+    private Operand<TFloat32> inferenceBatchNorm(Ops tf, Operand<TFloat32> x, String bn) {
+        return VggGraph.batchNormInference(tf, x, variable(bn + ".weight"), variable(bn + ".bias"),
+                variable(bn + ".running_mean"), variable(bn + ".running_var"));
     }
 
     private Op movingAverage(Ops tf, Variable<TFloat32> running, Operand<TFloat32> batch) {
         // running = (1 - momentum) * running + momentum * batch, written as running -= momentum * (running - batch)
         return tf.assignSub(running, tf.math.mul(tf.constant(BN_MOMENTUM), tf.math.sub(running, batch)));
-    }
-
-    private Operand<TFloat32> evalFeatures(Ops tf, Operand<TFloat32> x) {
-        int index = 0;
-        for (int layer : spec.arch().layers()) {
-            if (layer == VggArch.POOL) {
-                x = VggGraph.maxPool2x2(tf, x);
-                index += 1;
-                continue;
-            }
-            String prefix = "features." + index;
-            x = VggGraph.conv3x3(tf, x, variable(prefix + ".weight"), variable(prefix + ".bias"));
-            if (spec.batchNorm()) {
-                String bn = "features." + (index + 1);
-                x = VggGraph.batchNormInference(tf, x, variable(bn + ".weight"), variable(bn + ".bias"),
-                        variable(bn + ".running_mean"), variable(bn + ".running_var"));
-            }
-            x = tf.nn.relu(x);
-            index += spec.batchNorm() ? 3 : 2;
-        }
-        return x;
     }
 
     private Operand<TFloat32> evalClassifier(Ops tf, Operand<TFloat32> x) {
@@ -364,15 +358,7 @@ public final class VggTrainingGraph implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new WeightsException(String.join("; ", problems));
         }
-        Ops init = tf.withSubScope("load");
-        for (Parameter p : parameters) {
-            Placeholder<TFloat32> in = init.placeholder(TFloat32.class, Placeholder.shape(Shape.of(p.tfShape())));
-            Op assign = init.assign(variable(p.name()), in);
-            float[] tfLayout = p.toTensorFlowLayout(arrays.get(p.name()).data());
-            try (TFloat32 t = TFloat32.tensorOf(Shape.of(p.tfShape()), DataBuffers.of(tfLayout, true, false))) {
-                session.runner().feed(in, t).addTarget(assign).run().close();
-            }
-        }
+        VggModel.assignWeights(session, tf.withSubScope("load"), parameters, this::variable, arrays);
         if (!zeroSlots.isEmpty()) {
             Session.Runner runner = session.runner();
             zeroSlots.forEach(runner::addTarget);
@@ -383,16 +369,7 @@ public final class VggTrainingGraph implements AutoCloseable {
 
     /** The current weights in torchvision's names and layouts, ready for {@link VggModel#loadWeights}. */
     public Map<String, NpyArray> weights() {
-        Map<String, NpyArray> out = new LinkedHashMap<>();
-        for (Parameter p : parameters) {
-            try (Result r = session.runner().fetch(variable(p.name())).run()) {
-                TFloat32 t = (TFloat32) r.get(0);
-                float[] data = new float[(int) t.size()];
-                t.asRawTensor().data().asFloats().read(data);
-                out.put(p.name(), new NpyArray(p.name(), "<f4", p.torchShape(), p.toTorchLayout(data)));
-            }
-        }
-        return out;
+        return VggModel.readWeights(session, parameters, this::variable);
     }
 
     /**
