@@ -38,11 +38,7 @@ public final class ModelBenchmark {
 
     static Row measure(Classifier classifier, int batch, double seconds, int minCalls) {
         ModelInfo info = classifier.info();
-        float[] pixels = new float[batch * info.imageFloats()];
-        Random r = new Random(batch);
-        for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (float) r.nextGaussian();
-        }
+        float[] pixels = randomPixels(info, batch);
         try (TFloat32 tensor = TFloat32.tensorOf(Shape.of(batch, info.height(), info.width(), 3))) {
             tensor.asRawTensor().data().asFloats().write(pixels);
             // warm both paths: first calls build kernels for this shape
@@ -64,6 +60,28 @@ public final class ModelBenchmark {
             }
             return new Row(batch, batch * calls / (api / 1e9), batch * calls / (raw / 1e9), calls);
         }
+    }
+
+    /**
+     * Nanoseconds the classifier takes for {@code images} images in batches of {@code batch} (the last one smaller
+     * if needed), on random pixels; call it once untimed first so the shapes' kernels are built.
+     */
+    public static long classifierNanos(Classifier classifier, int batch, int images) {
+        float[] pixels = randomPixels(classifier.info(), batch);
+        long t0 = System.nanoTime();
+        for (int done = 0; done < images; done += batch) {
+            classifier.classify(pixels, Math.min(batch, images - done));
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static float[] randomPixels(ModelInfo info, int batch) {
+        float[] pixels = new float[batch * info.imageFloats()];
+        Random r = new Random(batch);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (float) r.nextGaussian();
+        }
+        return pixels;
     }
 
     private static void runRaw(Classifier c, TFloat32 tensor) {

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code vggstream bench pipeline}: in one run, images/s of (a) the classifier alone at the batch size and (b) the
- * same model end to end through a local broker; (b)/(a) says what the pipeline costs beside the model.
+ * same model end to end through a local broker, measured in turns; (b)/(a) says what the pipeline costs beside the
+ * model.
  */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
         description = "Classifier alone vs end to end through a local broker, for VGG16@224 and a small model.")
@@ -30,11 +31,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default 16)")
     int batch;
 
-    @Option(names = "--batches", defaultValue = "12", description = "Batches of VGG16 to run end to end (default 12)")
+    @Option(names = "--batches", defaultValue = "4", description = "Batches of VGG16 per round (default 4)")
     int batches;
 
-    @Option(names = "--small-images", defaultValue = "4000", description = "Images for the small model (default 4000)")
+    @Option(names = "--small-images", defaultValue = "1500",
+            description = "Images of the small model per round (default 1500)")
     int smallImages;
+
+    @Option(names = "--rounds", defaultValue = "3",
+            description = "Rounds: end to end, then the classifier alone on as many images (default 3)")
+    int rounds;
 
     @Option(names = "--guarantee", defaultValue = "at_least_once", description = "Processing guarantee")
     String guarantee;
@@ -69,25 +75,22 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private void measure(PrintWriter out, String bootstrap, VggSpec spec, int count, int side, Path work)
+    private void measure(PrintWriter out, String bootstrap, VggSpec spec, int perRound, int side, Path work)
             throws Exception {
         Path model = BenchModels.get(modelCache, spec);
-        double before = classifierAlone(model);
         List<byte[]> images = Payloads.jpegs(32, side, side, 1);
-        StreamBench.Outcome e2e = StreamBench.throughput(bootstrap, new StreamBench.Setup("pipeline-"
-                + spec.torchvisionName(), model, 4, 1, batch, 50, guarantee, Payloads.Encoding.RAW, images, count, 1,
-                Map.of()), work);
-        double after = classifierAlone(model);
-        double alone = (before + after) / 2;
-        out.printf(Locale.ROOT, "| %s w%s @%d | %d | %.2f (%.2f before, %.2f after) | %.2f | %.3f | %.1f |%n",
-                spec.torchvisionName(), spec.width(), spec.imageSize(), batch, alone, before, after,
-                e2e.imagesPerSecond(), e2e.imagesPerSecond() / alone, e2e.meanBatchSize());
-        out.flush();
-    }
-
-    private double classifierAlone(Path model) throws Exception {
-        try (Classifier c = Classifier.load(model)) {
-            return ModelBenchmark.run(c, new int[] {batch}, 10, 3).get(0).classifierImagesPerSecond();
+        try (Classifier alone = Classifier.load(model)) {
+            ModelBenchmark.classifierNanos(alone, batch, batch);
+            StreamBench.Setup s = new StreamBench.Setup("pipeline-" + spec.torchvisionName(), model, 4, 1, batch, 50,
+                    guarantee, Payloads.Encoding.RAW, images, perRound, 1, Map.of());
+            StreamBench.Interleaved r;
+            try (StreamBench.Session session = StreamBench.Session.open(bootstrap, s, work)) {
+                r = StreamBench.interleaved(session, rounds, n -> ModelBenchmark.classifierNanos(alone, batch, n));
+            }
+            out.printf(Locale.ROOT, "| %s w%s @%d | %d | %.2f | %.2f | %.3f | %.1f |%n", spec.torchvisionName(),
+                    spec.width(), spec.imageSize(), batch, r.modelAlonePerSecond(), r.endToEndPerSecond(), r.ratio(),
+                    r.outcome().meanBatchSize());
+            out.flush();
         }
     }
 }
