@@ -219,6 +219,22 @@ public final class StreamBench {
         return new long[] {images, ordered.get(last)[1] - ordered.get(0)[1]};
     }
 
+    /**
+     * Throughput of a running processor working through a backlog: {@code count} events queued while it is paused,
+     * then drained as fast as it goes. Run on a processor that has already worked (a warm-up backlog), it measures
+     * a long-running service: a processor started for the measurement spends its first seconds in the JIT compiler
+     * (hundreds of Kafka methods compiled and recompiled), and that start-up would count against every image.
+     */
+    static Outcome backlog(Session session, int count) throws Exception {
+        int first = session.reserve(count);
+        List<String> ids = ids(first, count);
+        session.pause();
+        session.send(first, count, 0);
+        session.resume();
+        session.awaitAll(ids);
+        return session.outcome(ids);
+    }
+
     /** Latency: {@code count} events sent at {@code perSecond} to a running processor, from send to receipt. */
     public static Outcome latency(Session session, double perSecond, int count) throws Exception {
         int first = session.reserve(count);
@@ -260,13 +276,18 @@ public final class StreamBench {
         }
 
         public static Session open(String bootstrap, Setup s, Path work) throws Exception {
+            return open(bootstrap, s, work, null);
+        }
+
+        /** @param cpu samples taken as results are read, for CPU per image; null: not measured */
+        static Session open(String bootstrap, Setup s, Path work, CpuMeter cpu) throws Exception {
             String id = prefix(s);
             createTopics(bootstrap, id, s.partitions());
             List<VggService> services = StreamBench.start(bootstrap, s, id, work);
             KafkaProducer<byte[], byte[]> producer = producer(bootstrap, 0);
             // the first send would otherwise wait for the topic's metadata inside a timed measurement
             producer.partitionsFor(id + ".in");
-            return new Session(s, id + ".in", services, producer, new Collector(bootstrap, id + ".out", null));
+            return new Session(s, id + ".in", services, producer, new Collector(bootstrap, id + ".out", cpu));
         }
 
         public Setup setup() {

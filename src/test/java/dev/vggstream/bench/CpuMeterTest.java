@@ -49,12 +49,19 @@ class CpuMeterTest {
 
     @Test
     void theReadingThreadsOwnCpuIsLeftOut() {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         CpuMeter meter = new CpuMeter(ProcessHandle.current().pid());
+        long processBefore = os.getProcessCpuTime();
         long[] before = meter.sample();
         burn(500 * MS);
         long[] after = meter.sample();
+        long processAfter = os.getProcessCpuTime();
 
-        assertThat(after[CpuMeter.PROCESSOR] - before[CpuMeter.PROCESSOR]).isLessThan(400 * MS);
+        // other threads of the test JVM (compiler, collector, parallel tests) may run meanwhile; whatever they use,
+        // the processor's share is the whole process's less at least the 500 ms this thread burnt (less the 10 ms
+        // tick the process total is counted in, at each end)
+        long process = processAfter - processBefore;
+        assertThat(after[CpuMeter.PROCESSOR] - before[CpuMeter.PROCESSOR]).isLessThanOrEqualTo(process - 480 * MS);
     }
 
     @Test
