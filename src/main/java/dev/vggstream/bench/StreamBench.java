@@ -164,11 +164,7 @@ public final class StreamBench {
         int batch = session.setup().maxBatch();
         // a first round is not counted: the JIT compiles the Kafka and image code on the cores the model needs
         for (int r = -1; r < rounds; r++) {
-            int first = session.reserve(n);
-            List<String> ids = ids(first, n);
-            session.pause();
-            session.send(first, n, 0);
-            session.resume();
+            List<String> ids = queueWhilePaused(session, n);
             expected.addAll(ids);
             session.awaitAll(expected);
             if (r < 0) {
@@ -226,13 +222,18 @@ public final class StreamBench {
      * (hundreds of Kafka methods compiled and recompiled), and that start-up would count against every image.
      */
     static Outcome backlog(Session session, int count) throws Exception {
+        List<String> ids = queueWhilePaused(session, count);
+        session.awaitAll(ids);
+        return session.outcome(ids);
+    }
+
+    /** Sends {@code count} events while the processor is paused, then resumes it; returns their ids. */
+    private static List<String> queueWhilePaused(Session session, int count) {
         int first = session.reserve(count);
-        List<String> ids = ids(first, count);
         session.pause();
         session.send(first, count, 0);
         session.resume();
-        session.awaitAll(ids);
-        return session.outcome(ids);
+        return ids(first, count);
     }
 
     /** Latency: {@code count} events sent at {@code perSecond} to a running processor, from send to receipt. */
