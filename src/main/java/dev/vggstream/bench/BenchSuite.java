@@ -217,19 +217,19 @@ public final class BenchSuite {
 
     // ---- 4. pipeline ceiling ------------------------------------------------------------------------------------
 
+    /** JIT compiler CPU per image below which a ceiling case's processor counts as warm. */
+    private static final double MAX_WARM_JIT_MS = 0.05;
+    /**
+     * The most warm-up backlogs per case: the first case's processor compiles for the whole JVM and took nine or
+     * ten backlogs on this 2-vCPU machine, the later ones one to six.
+     */
+    private static final int MAX_WARM_BACKLOGS = 12;
+
     /**
      * Images/s with a near-free model, and where the CPU goes: each side's CPU per image over the measured window
      * (the processor's JVM and the broker's process, which share this machine's cores), and what the image stages
      * cost alone on one thread.
      */
-    /** JIT compiler CPU per image below which a ceiling case's processor counts as warm. */
-    private static final double MAX_WARM_JIT_MS = 0.05;
-    /**
-     * The most warm-up backlogs per case: the first case's processor compiles for the whole JVM and took five or
-     * six backlogs on this 2-vCPU machine, the later ones one to four.
-     */
-    private static final int MAX_WARM_BACKLOGS = 12;
-
     private double ceiling(String bootstrap, CpuMeter cpu, Path tiny, Path work) throws Exception {
         say("4. pipeline ceiling: near-free model (VGG11 1/32 width, 32 px), 224x224 JPEG events and camera frames");
         List<byte[]> small = Payloads.jpegs(64, 224, 224, 4);
@@ -260,27 +260,11 @@ public final class BenchSuite {
             List<byte[]> imgs = (List<byte[]>) c[1];
             @SuppressWarnings("unchecked")
             Map<String, String> extra = (Map<String, String>) c[5];
-            // The first case measured was always the slowest, whichever it was, and warming every path up in turn
-            // did not fix it: in a JVM a minute old the JIT compiler is still at work on these cores (0.3-0.6 ms of
-            // CPU per image, thousands of Kafka, Jackson and image methods compiled at one tier, then the next). A
-            // long-running service has long finished: each case's processor first drains unreported backlogs of
-            // half as many images until the compiler's share is small, then the measured one.
             StreamBench.Setup s = new StreamBench.Setup("ceiling-" + c[0], tiny, 8, 2, 32, o.maxWaitMs(),
                     "at_least_once", (Payloads.Encoding) c[2], imgs, (int) c[4], 1, extra);
             StreamBench.Outcome r;
             try (StreamBench.Session session = StreamBench.Session.open(bootstrap, s, work, cpu)) {
-                String warmed = "";
-                for (int w = 1; w <= MAX_WARM_BACKLOGS; w++) {
-                    StreamBench.Outcome warm = StreamBench.backlog(session, Math.max(1, s.count() / 2));
-                    double jit = warm.cpuMs()[CpuMeter.JIT];
-                    boolean settled = !(jit > MAX_WARM_JIT_MS);
-                    warmed = String.format(Locale.ROOT, "%d backlogs, the last %.0f img/s, JIT compiler %.2f ms "
-                            + "per image%s", w, warm.imagesPerSecond(), jit,
-                            settled || w < MAX_WARM_BACKLOGS ? "" : " (not settled)");
-                    if (settled) {
-                        break;
-                    }
-                }
+                String warmed = warmUp(session);
                 notes.put("warm-up before ceiling " + c[0] + " (not a goal)", warmed);
                 say("   warm-up, %s (not reported): %s", c[0], warmed);
                 r = StreamBench.backlog(session, s.count());
@@ -299,6 +283,28 @@ public final class BenchSuite {
         }
         panels.add(new Chart.Panel("4. Pipeline ceiling (near-free model)", "images/s", bars));
         return raw;
+    }
+
+    /**
+     * Drains unreported backlogs of half the session's count until the JIT compiler's share is small; returns what
+     * the last one showed. The first case measured was always the slowest, whichever it was, and warming every path
+     * up in turn did not fix it: in a JVM a minute old the compiler is still at work on these cores (0.3-0.6 ms of
+     * CPU per image, thousands of Kafka, Jackson and image methods compiled at one tier, then the next). A
+     * long-running service has long finished.
+     */
+    private static String warmUp(StreamBench.Session session) throws Exception {
+        String warmed = "";
+        for (int w = 1; w <= MAX_WARM_BACKLOGS; w++) {
+            StreamBench.Outcome warm = StreamBench.backlog(session, Math.max(1, session.setup().count() / 2));
+            double jit = warm.cpuMs()[CpuMeter.JIT];
+            boolean settled = !(jit > MAX_WARM_JIT_MS);
+            warmed = String.format(Locale.ROOT, "%d backlogs, the last %.0f img/s, JIT compiler %.2f ms per image%s",
+                    w, warm.imagesPerSecond(), jit, settled || w < MAX_WARM_BACKLOGS ? "" : " (not settled)");
+            if (settled) {
+                break;
+            }
+        }
+        return warmed;
     }
 
     /** "processor 1.90 ms (stream threads 1.20, ...), broker 0.80 ms" */

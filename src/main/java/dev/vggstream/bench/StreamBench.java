@@ -85,16 +85,11 @@ public final class StreamBench {
      * {@link Outcome#spanPerSecond()}).
      */
     public static Outcome throughput(String bootstrap, Setup s, Path work) throws Exception {
-        return throughput(bootstrap, s, work, null);
-    }
-
-    /** {@link #throughput(String, Setup, Path)}, with the CPU each side spends per image when {@code cpu} is set. */
-    static Outcome throughput(String bootstrap, Setup s, Path work, CpuMeter cpu) throws Exception {
         String id = prefix(s);
         createTopics(bootstrap, id, s.partitions());
         List<String> ids = produce(bootstrap, id + ".in", s);
         List<VggService> services = new ArrayList<>();
-        try (Collector c = new Collector(bootstrap, id + ".out", cpu)) {
+        try (Collector c = new Collector(bootstrap, id + ".out", null)) {
             // Results are read from before the processors start: read after, the ones produced meanwhile (while a
             // second instance loads its model, say) would all seem to arrive at once, and a window over arrival
             // times would overstate the rate.
@@ -219,7 +214,7 @@ public final class StreamBench {
      * Throughput of a running processor working through a backlog: {@code count} events queued while it is paused,
      * then drained as fast as it goes. Run on a processor that has already worked (a warm-up backlog), it measures
      * a long-running service: a processor started for the measurement spends its first seconds in the JIT compiler
-     * (hundreds of Kafka methods compiled and recompiled), and that start-up would count against every image.
+     * (thousands of Kafka, Jackson and image methods compiled at one tier, then the next), and that start-up would count against every image.
      */
     static Outcome backlog(Session session, int count) throws Exception {
         List<String> ids = queueWhilePaused(session, count);
