@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,14 +78,20 @@ final class CpuMeter {
     private static void nativeThreads(long[] s) {
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
-                String comm = Files.readString(task.resolve("comm")).trim();
-                int part = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT
-                        : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? GC : -1;
-                if (part >= 0) {
-                    String stat = Files.readString(task.resolve("stat"));
-                    // fields after the parenthesised name; utime and stime are the 14th and 15th of the line
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    s[part] += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * NANOS_PER_TICK;
+                try {
+                    String comm = Files.readString(task.resolve("comm")).trim();
+                    int part = comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT
+                            : comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? GC : -1;
+                    if (part >= 0) {
+                        String stat = Files.readString(task.resolve("stat"));
+                        // fields after the parenthesised name; utime and stime are the 14th and 15th of the line
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        s[part] += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * NANOS_PER_TICK;
+                    }
+                } catch (FileSystemException e) {
+                    // the thread ended between listing and reading (the JVM retires idle compiler threads); an
+                    // ended thread's time cannot be read per thread any more, so a window in which one ends shows
+                    // its part low: that is better than losing the whole split for the run
                 }
             }
         } catch (IOException | RuntimeException e) {
