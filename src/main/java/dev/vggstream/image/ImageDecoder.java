@@ -90,11 +90,19 @@ public final class ImageDecoder {
     }
 
     public RgbImage decode(byte[] data) throws ImageException {
+        return decode(data, null);
+    }
+
+    /**
+     * {@link #decode(byte[])}, into {@code scratch}'s buffer where the decoder allows (libjpeg-turbo): the pixels
+     * are then only good until the scratch is used again.
+     */
+    RgbImage decode(byte[] data, PixelScratch scratch) throws ImageException {
         ImageHeader header = check(data);
         if (jpegCodec == JpegCodec.LIBJPEG_TURBO && header.format() == ImageFormat.JPEG && header.components() != 4) {
             // no deadline: a TensorFlow call cannot be stopped, and libjpeg-turbo needs milliseconds for the
             // progressive files that keep the JDK decoding for seconds
-            return Orientation.apply(TfJpegDecoder.shared().decode(data, header), header.orientation());
+            return Orientation.apply(TfJpegDecoder.shared().decode(data, header, scratch), header.orientation());
         }
         Deadline deadline = new Deadline(limits.decodeTimeoutMs());
         BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data, header, deadline)

@@ -6,6 +6,9 @@ package dev.vggstream.image;
  */
 public final class ImagePipeline {
 
+    /** Decoded pixels live only within {@link #prepare(byte[], float[], int)}: each thread reuses its buffer. */
+    private static final ThreadLocal<PixelScratch> SCRATCH = ThreadLocal.withInitial(PixelScratch::new);
+
     private final ImageDecoder decoder;
     private final ImagePreparer preparer;
 
@@ -32,7 +35,7 @@ public final class ImagePipeline {
 
     /** Decodes and prepares into {@code dst[offset, offset + floats())}. */
     public void prepare(byte[] encoded, float[] dst, int offset) throws ImageException {
-        RgbImage rgb = decoder.decode(encoded);
+        RgbImage rgb = decoder.decode(encoded, SCRATCH.get());
         preparer.prepare(rgb, dst, offset);
     }
 

@@ -54,7 +54,8 @@ final class TfJpegDecoder {
         return d;
     }
 
-    RgbImage decode(byte[] jpeg, ImageHeader header) throws ImageException {
+    /** Decodes into {@code scratch}'s buffer, or into a new array when it is null. */
+    RgbImage decode(byte[] jpeg, ImageHeader header, PixelScratch scratch) throws ImageException {
         try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(jpeg));
              Result r = session.runner().feed(input, in).fetch(output).setOptions(CALLER_THREAD).run()) {
             TUint8 pixels = (TUint8) r.get(0);
@@ -63,8 +64,9 @@ final class TfJpegDecoder {
                 throw new ImageException(ImageException.Reason.CORRUPT, "decoded " + shape[1] + "x" + shape[0]
                         + " but the header declares " + header.width() + "x" + header.height());
             }
-            byte[] rgb = new byte[(int) pixels.size()];
-            pixels.asRawTensor().data().read(rgb);
+            int size = (int) pixels.size();
+            byte[] rgb = scratch == null ? new byte[size] : scratch.take(size);
+            pixels.asRawTensor().data().read(rgb, 0, size);
             return new RgbImage(header.width(), header.height(), rgb);
         } catch (RuntimeException e) {
             // TensorFlow reports a broken file as an invalid argument of the op

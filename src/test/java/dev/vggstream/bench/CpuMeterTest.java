@@ -75,7 +75,18 @@ class CpuMeterTest {
 
     @Test
     void aBrokerThatCannotBeReadIsMinusOne() {
-        assertThat(new CpuMeter(Long.MAX_VALUE).sample()[CpuMeter.BROKER]).isEqualTo(-1);
+        long[] s = new CpuMeter(Long.MAX_VALUE).sample();
+
+        assertThat(s[CpuMeter.BROKER]).isEqualTo(-1);
+        assertThat(s[CpuMeter.BROKER_JIT]).isEqualTo(-1);
+    }
+
+    @Test
+    void aBrokersJitCompilerThreadsAreReadFromItsProc() {
+        // this JVM standing in for the broker: it has compiled methods, and they are part of its total
+        long[] s = new CpuMeter(ProcessHandle.current().pid()).sample();
+
+        assertThat(s[CpuMeter.BROKER_JIT]).isGreaterThan(0).isLessThanOrEqualTo(s[CpuMeter.BROKER]);
     }
 
     @Test
