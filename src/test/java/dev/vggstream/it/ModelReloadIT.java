@@ -62,6 +62,13 @@ class ModelReloadIT {
             try (KafkaProducer<byte[], byte[]> producer = StreamFixtures.producer(bootstrap)) {
                 Sender send = new Sender(producer, names, sent, results, got);
                 send.images(before);
+                // version 1 must have answered before version 2 arrives: on a slow machine the first of the images
+                // above could otherwise still be waiting when the watcher swaps (seen once: every result from 2)
+                long firstDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (got.isEmpty() && System.nanoTime() < firstDeadline) {
+                    results.poll(Duration.ofMillis(200)).forEach(got::add);
+                }
+                assertThat(got).as("results from version 1 before version 2 is dropped in").isNotEmpty();
                 // TF Serving's rule: write the version elsewhere, then move it in whole
                 Files.move(v2, versions.resolve("2"));
                 // keep the stream flowing while the watcher notices, so the swap happens mid-stream
