@@ -274,15 +274,15 @@ public final class BenchSuite {
             Map<String, String> extra = (Map<String, String>) c[5];
             StreamBench.Setup s = new StreamBench.Setup("ceiling-" + c[0], tiny, 8, 2, 32, o.maxWaitMs(),
                     "at_least_once", (Payloads.Encoding) c[2], imgs, (int) c[4], 1, extra);
-            StreamBench.Outcome r;
-            List<Double> each = new ArrayList<>();
+            List<StreamBench.Outcome> measured;
             try (StreamBench.Session session = StreamBench.Session.open(bootstrap, s, work, cpu)) {
                 String warmed = warmUp(session);
                 notes.put("warm-up before ceiling " + c[0] + " (not a goal)", warmed);
                 say("   warm-up, %s (not reported): %s", c[0], warmed);
-                r = medianOfBacklogs(session, each);
+                measured = measuredBacklogs(session);
             }
-            String eachRate = each.stream().map(v -> String.format(Locale.ROOT, "%.0f", v))
+            StreamBench.Outcome r = median(measured);
+            String eachRate = measured.stream().map(m -> String.format(Locale.ROOT, "%.0f", m.imagesPerSecond()))
                     .collect(Collectors.joining(", ", "", " img/s"));
             notes.put("ceiling " + c[0] + ", each measured backlog", eachRate);
             record("ceiling", (String) c[0], r);
@@ -352,19 +352,15 @@ public final class BenchSuite {
     }
 
     /**
-     * The median of {@link #MEASURED_BACKLOGS} backlogs sharing the session's count (their images/s added to
-     * {@code each} in the order run): a shared VM's speed swings between seconds, and one sample showed it.
+     * {@link #MEASURED_BACKLOGS} backlogs sharing the session's count, in the order run; the case reports their
+     * {@link #median}: a shared VM's speed swings between seconds, and one sample showed it.
      */
-    private static StreamBench.Outcome medianOfBacklogs(StreamBench.Session session, List<Double> each)
-            throws Exception {
+    private static List<StreamBench.Outcome> measuredBacklogs(StreamBench.Session session) throws Exception {
         List<StreamBench.Outcome> runs = new ArrayList<>();
         for (int i = 0; i < MEASURED_BACKLOGS; i++) {
-            StreamBench.Outcome r = StreamBench.backlog(session,
-                    Math.max(1, session.setup().count() / MEASURED_BACKLOGS));
-            runs.add(r);
-            each.add(r.imagesPerSecond());
+            runs.add(StreamBench.backlog(session, Math.max(1, session.setup().count() / MEASURED_BACKLOGS)));
         }
-        return median(runs);
+        return runs;
     }
 
     /** The outcome with the median images/s (the upper one of an even count). */
