@@ -64,10 +64,8 @@ class ModelReloadIT {
                 send.images(before);
                 // version 1 must have answered before version 2 arrives: on a slow machine the first of the images
                 // above could otherwise still be waiting when the watcher swaps (seen once: every result from 2)
-                long firstDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                while (got.isEmpty() && System.nanoTime() < firstDeadline) {
-                    results.poll(Duration.ofMillis(200)).forEach(got::add);
-                }
+                got.addAll(StreamFixtures.collect(results, l -> !got.isEmpty() || !l.isEmpty(),
+                        Duration.ofSeconds(60)));
                 assertThat(got).as("results from version 1 before version 2 is dropped in").isNotEmpty();
                 // TF Serving's rule: write the version elsewhere, then move it in whole
                 Files.move(v2, versions.resolve("2"));
