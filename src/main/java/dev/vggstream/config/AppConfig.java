@@ -279,6 +279,15 @@ public final class AppConfig {
         return get(ConfigKeys.INFERENCE_WARMUP);
     }
 
+    /** True: warm every batch size the model is called with before ready; false: only the few it meets first. */
+    public boolean inferenceWarmupAllBatchSizes() {
+        return "all".equals(get(ConfigKeys.INFERENCE_WARMUP_BATCH_SIZES));
+    }
+
+    public int inferenceWarmupImages() {
+        return get(ConfigKeys.INFERENCE_WARMUP_IMAGES);
+    }
+
     public long imageMaxBytes() {
         return get(ConfigKeys.IMAGE_MAX_BYTES);
     }

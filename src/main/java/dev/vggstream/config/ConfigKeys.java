@@ -90,6 +90,13 @@ public final class ConfigKeys {
             1024, "Threads running independent TensorFlow operations in parallel; 0 lets TensorFlow choose.");
     public static final ConfigKey<Boolean> INFERENCE_WARMUP = bool("inference.warmup", true,
             "Run one batch of blank images before consuming, so the first real batch is not slow.");
+    public static final ConfigKey<String> INFERENCE_WARMUP_BATCH_SIZES = oneOf("inference.warmup-batch-sizes", "few",
+            "Batch sizes warmed before ready: few (batch.max-size first, then 1 and the powers of two below it; other "
+                    + "sizes warm on first use) or all (every size the model is called with; VGG16 at batch 32: ~8x longer).",
+            "few", "all");
+    public static final ConfigKey<Integer> INFERENCE_WARMUP_IMAGES = integer("inference.warmup-images", 2000, 0,
+            1_000_000, "Synthetic JPEG events parsed, decoded and prepared before ready, so the JIT compiler has "
+                    + "compiled the image path before the first real image; 0: none.");
 
     // ---- image limits
     // Kafka's own message size limit is an int.

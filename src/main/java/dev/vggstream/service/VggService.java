@@ -99,6 +99,7 @@ public final class VggService implements AutoCloseable {
             KafkaAdmin.createMissing(admin, topicSpecs(config), KafkaAdmin.defaultTimeout());
         }
         ModelHolder model = loadModel(config, device);
+        Warmup.imagePath(new EventParser(eventLimits(config)), model.peek().pipeline(), config.inferenceWarmupImages());
         health.modelReady(true);
         listeners.models().served(model.info(), device.describe());
         BatchDispatcher dispatcher = null;
@@ -159,12 +160,20 @@ public final class VggService implements AutoCloseable {
         if (c.modelImageSize().isPresent()) {
             options = options.withImageSize(c.modelImageSize().getAsInt());
         }
-        ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageDecoder(c),
-                c.inferenceWarmup() ? batchSettings(c).modelBatchSizes() : new int[0]);
+        ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageDecoder(c), readinessWarmup(c));
         log.info("serving model {} v{} ({}x{}, {} classes, {} preprocessing) on {}", holder.info().name(),
                 holder.info().version(), holder.info().width(), holder.info().height(), holder.info().numClasses(),
                 holder.info().preprocessing().id(), device.describe());
         return holder;
+    }
+
+    /** The batch sizes warmed before ready, in order (see {@link BatchSettings#readinessBatchSizes()}). */
+    static int[] readinessWarmup(AppConfig c) {
+        if (!c.inferenceWarmup()) {
+            return new int[0];
+        }
+        BatchSettings b = batchSettings(c);
+        return c.inferenceWarmupAllBatchSizes() ? b.modelBatchSizes() : b.readinessBatchSizes();
     }
 
     public static BatchSettings batchSettings(AppConfig c) {

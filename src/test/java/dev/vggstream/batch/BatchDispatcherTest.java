@@ -189,7 +189,7 @@ class BatchDispatcherTest {
     }
 
     @Test
-    void theWarmedBatchSizesAreAllSizesUpTo32ThenPowersOfTwoAndTheMaximum() {
+    void theModelBatchSizesAreAllSizesUpTo32ThenPowersOfTwoAndTheMaximum() {
         assertThat(BatchSettings.of(4, 0).modelBatchSizes()).containsExactly(1, 2, 3, 4);
         assertThat(BatchSettings.of(100, 0).modelBatchSizes()).containsExactly(1, 2, 4, 8, 16, 32, 64, 100);
         assertThat(BatchSettings.of(100, 0).modelBatchSize(65)).isEqualTo(100);
