@@ -18,8 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -30,15 +32,23 @@ import java.util.stream.Collectors;
 public final class BenchSuite {
 
     private static final Logger log = LoggerFactory.getLogger(BenchSuite.class);
+    /** The parts a run without --only runs: the suite that stays under ten minutes. */
+    static final int DEFAULT_PARTS = 7;
 
     /**
      * @param scale multiplies image counts and seconds (1 = the default run, under ten minutes here)
      * @param items which parts to run (1-7); empty = all
      */
+    /**
+     * @param peerVariants vggstream sides of part 8, each JVM options (tokens starting with "-") and configuration
+     *                     ("key=value" tokens), e.g. "-Xmx2g inference.warmup-images=0"
+     * @param peerRounds   turns of each side in part 8 (A B A B ...)
+     */
     public record Options(Path out, Path modelCache, double scale, int batch, long maxWaitMs, Set<Integer> items,
-                          PrintWriter console) {
+                          PrintWriter console, List<String> peerVariants, int peerRounds) {
+        /** Parts 8 and 9 (the Python peer; readiness old against new) run when asked for: they take minutes. */
         boolean runs(int item) {
-            return items.isEmpty() || items.contains(item);
+            return items.isEmpty() ? item <= DEFAULT_PARTS : items.contains(item);
         }
 
         int n(int base) {
@@ -95,6 +105,12 @@ public final class BenchSuite {
             }
             if (o.runs(7)) {
                 scaleOut(bootstrap, tiny, work);
+            }
+            if (o.runs(8)) {
+                peer(bootstrap, broker.pid(), tiny, work);
+            }
+            if (o.runs(9)) {
+                readiness(bootstrap, BenchModels.get(o.modelCache(), BenchModels.vgg16()), work);
             }
         } finally {
             BenchModels.deleteTree(work);
@@ -471,6 +487,121 @@ public final class BenchSuite {
             }
         }
         panels.add(new Chart.Panel("7. Scale-out on one machine", "images/s", bars));
+    }
+
+    // ---- 8. against the Python consumer ------------------------------------------------------------------------
+
+    /**
+     * vggstream against the forty-line Python consumer it replaces, each side started fresh in processes of its own
+     * against its own backlog of the same images on the same broker, in turns (Python, vggstream, Python, ...):
+     * images/s from the first third of the cold backlog on, then over a second backlog queued while it runs (warm);
+     * CPU per image of each part from /proc; how many images a fresh processor takes to reach 90% of its warm rate.
+     */
+    private void peer(String bootstrap, long brokerPid, Path tiny, Path work) throws Exception {
+        Optional<String> why = PeerSides.pythonUnavailable();
+        if (why.isPresent()) {
+            say("8. against the Python consumer: SKIPPED, %s", why.get());
+            goals.add(Goal.report("8. against the Python consumer", "skipped: " + why.get()));
+            return;
+        }
+        int cold = o.n(20_000);
+        int warm = o.n(10_000);
+        List<byte[]> small = Payloads.jpegs(64, 224, 224, 9);
+        double stagesUs = StageCosts.pipeline(small, BenchModels.tiny().imageSize(), Math.max(1, 2 * o.scale()));
+        say("8. against the Python consumer (2 processes): near-free model, %d 224 px JPEG events queued before a "
+                + "fresh start (cold, from the first third on), then %d more while it runs (warm), %d rounds; the "
+                + "image stages alone, one thread: %.0f µs/image", cold, warm, o.peerRounds(), stagesUs);
+        Supplier<Long> brokerCpu = () -> {
+            long[] t = ProcCpu.userSystem(brokerPid);
+            return t[0] < 0 ? -1 : t[0] + t[1];
+        };
+        List<PeerBench.Side> sides = new ArrayList<>();
+        sides.add(new PeerSides.Python(2));
+        for (String v : o.peerVariants()) {
+            sides.add(PeerSides.vggstream("vggstream " + v, tiny, v, work));
+        }
+        Map<String, List<PeerBench.Turn>> turns = new LinkedHashMap<>();
+        for (int round = 1; round <= o.peerRounds(); round++) {
+            for (PeerBench.Side side : sides) {
+                PeerBench.Turn t = PeerBench.run(bootstrap, side, small, cold, warm, work, brokerCpu, o.console());
+                turns.computeIfAbsent(side.name(), k -> new ArrayList<>()).add(t);
+                say("   round %d, %s: cold %.0f img/s, warm %.0f img/s, start to ready %d ms, 90%% of warm rate "
+                        + "after %d images; CPU ms/image cold %s; warm %s", round, t.side(), t.coldPerSecond(),
+                        t.warmPerSecond(), t.startToReadyMs(), t.rampImages(), PeerBench.describe(t.coldCpuMs()),
+                        PeerBench.describe(t.warmCpuMs()));
+                notes.put("peer round " + round + ", " + t.side(), String.format(Locale.ROOT, "cold %.0f img/s, "
+                        + "warm %.0f img/s, start to ready %d ms, 90%% of warm after %d images; CPU ms/image cold: "
+                        + "%s; warm: %s", t.coldPerSecond(), t.warmPerSecond(), t.startToReadyMs(), t.rampImages(),
+                        PeerBench.describe(t.coldCpuMs()), PeerBench.describe(t.warmCpuMs())));
+                row("peer", t.side() + ", round " + round, "cold", t.coldPerSecond(), Double.NaN, Double.NaN,
+                        Double.NaN, cold);
+                row("peer", t.side() + ", round " + round, "warm", t.warmPerSecond(), Double.NaN, Double.NaN,
+                        Double.NaN, warm);
+            }
+        }
+        List<PeerBench.Turn> python = turns.get(sides.get(0).name());
+        List<Chart.Bar> bars = new ArrayList<>();
+        for (PeerBench.Side side : sides.subList(1, sides.size())) {
+            List<PeerBench.Turn> mine = turns.get(side.name());
+            double coldRatio = PeerBench.medianRatio(mine, python, PeerBench.Turn::coldPerSecond);
+            double warmRatio = PeerBench.medianRatio(mine, python, PeerBench.Turn::warmPerSecond);
+            String who = sides.size() > 2 ? " (" + side.name() + ")" : "";
+            goals.add(Goal.atLeast("8. vggstream / Python consumer, cold, from the first third" + who, coldRatio, 1.5,
+                    "x"));
+            goals.add(Goal.atLeast("8. vggstream / Python consumer, warm" + who, warmRatio, 1.5, "x"));
+            int ramp = mine.stream().mapToInt(PeerBench.Turn::rampImages).map(r -> r < 0 ? Integer.MAX_VALUE : r)
+                    .max().orElse(-1);
+            goals.add(Goal.atMost("8. images before a fresh processor's 90% of its warm rate (worst round)" + who,
+                    ramp, 5000, ""));
+            double modelFree = mine.stream().mapToDouble(t -> PeerBench.modelExcludedMs(t.warmCpuMs())).sorted()
+                    .toArray()[mine.size() / 2];
+            goals.add(Goal.atMost(String.format(Locale.ROOT, "8. processor CPU per image, model excluded, / image "
+                    + "stages alone (%.3f / %.3f ms), warm%s", modelFree, stagesUs / 1000, who),
+                    modelFree / (stagesUs / 1000), 1.25, "x"));
+            say("   %s: cold %.2fx, warm %.2fx the Python consumer (median of the rounds' ratios); 90%% of warm "
+                    + "rate after %d images (worst round); model-free CPU %.3f ms/image = %.2fx the stages alone",
+                    side.name(), coldRatio, warmRatio, ramp, modelFree, modelFree / (stagesUs / 1000));
+            bars.add(new Chart.Bar(side.name() + ", cold", median(mine, PeerBench.Turn::coldPerSecond), 0));
+            bars.add(new Chart.Bar(side.name() + ", warm", median(mine, PeerBench.Turn::warmPerSecond), 0));
+        }
+        bars.add(0, new Chart.Bar("Python consumer, cold", median(python, PeerBench.Turn::coldPerSecond), 0));
+        bars.add(1, new Chart.Bar("Python consumer, warm", median(python, PeerBench.Turn::warmPerSecond), 0));
+        panels.add(new Chart.Panel("8. Against the Python consumer (near-free model, 224 px JPEG)", "images/s", bars));
+    }
+
+    private static double median(List<PeerBench.Turn> turns, java.util.function.ToDoubleFunction<PeerBench.Turn> f) {
+        double[] v = turns.stream().mapToDouble(f).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    // ---- 9. readiness -------------------------------------------------------------------------------------------
+
+    /**
+     * Start to ready of a processor serving VGG16@224 at batch.max-size 32: warming the few sizes it meets first
+     * against every size (as before inference.warmup-batch-sizes), in one run, few first (it also pays whatever a
+     * first model load in this JVM costs).
+     */
+    private void readiness(String bootstrap, Path vgg16, Path work) throws Exception {
+        say("9. start to ready, VGG16@224, batch.max-size 32: warming few batch sizes against all of them");
+        Map<String, Long> ms = new LinkedHashMap<>();
+        for (String sizes : List.of("few", "all")) {
+            StreamBench.Setup s = new StreamBench.Setup("ready-" + sizes, vgg16, 1, 1, 32, o.maxWaitMs(),
+                    "at_least_once", Payloads.Encoding.RAW, List.of(), 0, 1,
+                    Map.of("inference.warmup-batch-sizes", sizes));
+            String id = "bench-ready-" + sizes + "-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+            StreamBench.createTopics(bootstrap, id, 1);
+            long t0 = System.nanoTime();
+            List<dev.vggstream.service.VggService> started = StreamBench.start(bootstrap, s, id, work);
+            ms.put(sizes, (System.nanoTime() - t0) / 1_000_000);
+            started.forEach(dev.vggstream.service.VggService::close);
+            say("   warming %s batch sizes: start to ready %.1f s", sizes, ms.get(sizes) / 1000.0);
+        }
+        double ratio = (double) ms.get("few") / ms.get("all");
+        goals.add(Goal.atMost(String.format(Locale.ROOT, "9. start to ready, VGG16@224 batch 32: few / all batch "
+                + "sizes warmed (%.1f s / %.1f s)", ms.get("few") / 1000.0, ms.get("all") / 1000.0), ratio, 0.25, ""));
+        panels.add(new Chart.Panel("9. Start to ready, VGG16@224, batch.max-size 32", "seconds", List.of(
+                new Chart.Bar("few sizes warmed", ms.get("few") / 1000.0, 0),
+                new Chart.Bar("every size warmed", ms.get("all") / 1000.0, 0))));
     }
 
     // ---- bookkeeping --------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ package dev.vggstream.bench;
 import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageException;
 import dev.vggstream.image.ImageLimits;
+import dev.vggstream.image.ImagePipeline;
 import dev.vggstream.image.ImagePreparer;
 import dev.vggstream.image.JpegCodec;
 import dev.vggstream.image.Preprocessing;
@@ -50,6 +51,17 @@ final class StageCosts {
                 i -> turbo.decode(frames.get(i % frames.size()))));
         out.put("resize + crop 640x480 -> 224 px", time(seconds, i -> at224.resizeAndCrop(frame)));
         return out;
+    }
+
+    /**
+     * The whole image path of a processor serving a {@code size} px model, on one thread: decode (libjpeg-turbo),
+     * resize and crop, preprocess to floats, into one reused buffer. What "the stages alone" means in the peer part.
+     */
+    static double pipeline(List<byte[]> small, int size, double seconds) throws ImageException {
+        ImagePipeline p = new ImagePipeline(new ImageDecoder(ImageLimits.DEFAULT, JpegCodec.LIBJPEG_TURBO),
+                new ImagePreparer(size, size, Preprocessing.TORCH));
+        float[] floats = new float[p.floats()];
+        return time(seconds, i -> p.prepare(small.get(i % small.size()), floats, 0));
     }
 
     private static double time(double seconds, Stage stage) throws ImageException {

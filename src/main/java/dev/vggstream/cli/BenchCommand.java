@@ -37,8 +37,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "50", description = "batch.max-wait-ms (default 50)")
     long maxWaitMs;
 
-    @Option(names = "--only", split = ",", description = "Run only these parts (1-7), e.g. --only 4,6")
+    @Option(names = "--only", split = ",", description = "Run only these parts, e.g. --only 4,6: 1-7 by default; 8 "
+            + "(against the Python consumer, ~3 min) and 9 (readiness of VGG16 at batch 32, ~3 min) only when named")
     List<Integer> only;
+
+    @Option(names = "--peer-variant", description = "Part 8's vggstream side(s): JVM options and key=value settings "
+            + "in one string, repeatable (default \"-Xmx2g\")")
+    List<String> peerVariants;
+
+    @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8 (default 2)")
+    int peerRounds;
 
     @CommandLine.Mixin
     VerboseOption verbose = new VerboseOption();
@@ -49,7 +57,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path dir = BenchSuite.run(new BenchSuite.Options(out, modelCache, scale, batch, maxWaitMs,
-                only == null ? new HashSet<>() : new HashSet<>(only), spec.commandLine().getOut()));
+                only == null ? new HashSet<>() : new HashSet<>(only), spec.commandLine().getOut(),
+                peerVariants == null ? List.of("-Xmx2g") : peerVariants, peerRounds));
         spec.commandLine().getOut().println("report: " + dir.resolve("report.md"));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

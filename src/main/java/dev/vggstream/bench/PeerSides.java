@@ -1,0 +1,162 @@
+package dev.vggstream.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** The two sides of the peer benchmark, each started as processes of its own. */
+final class PeerSides {
+
+    static final Path PYTHON = Path.of("/usr/bin/python3");
+    static final Path SCRIPT = Path.of("tools", "peer", "python_consumer.py");
+
+    private PeerSides() {
+    }
+
+    /**
+     * Why the Python side cannot run here, if it cannot: Debian's interpreter or the script missing, or the
+     * interpreter lacking modules (then the apt packages to install).
+     */
+    static Optional<String> pythonUnavailable() throws IOException, InterruptedException {
+        if (!Files.isExecutable(PYTHON)) {
+            return Optional.of(PYTHON + " not found: install python3 python3-confluent-kafka python3-torchvision");
+        }
+        if (!Files.isRegularFile(SCRIPT)) {
+            return Optional.of(SCRIPT + " not found: run the benchmark from the repository's root");
+        }
+        Process p = new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", "-", "--input", "-",
+                "--output", "-", "--group", "-", "--check").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(60, TimeUnit.SECONDS);
+        return PeerBench.missingPackages(out).map(m -> "the Python consumer needs Debian packages: apt-get install " + m);
+    }
+
+    /** A vggstream side from "-Xmx2g -XX:TieredStopAtLevel=1 inference.warmup-images=0": JVM options and keys. */
+    static Vggstream vggstream(String label, Path model, String variant, Path work) {
+        List<String> jvm = new ArrayList<>();
+        Map<String, String> config = new LinkedHashMap<>();
+        for (String token : variant.trim().split("\\s+")) {
+            if (token.startsWith("-")) {
+                jvm.add(token);
+            } else if (token.contains("=")) {
+                config.put(token.substring(0, token.indexOf('=')), token.substring(token.indexOf('=') + 1));
+            } else if (!token.isEmpty()) {
+                throw new IllegalArgumentException("peer variant token '" + token + "' is neither a JVM option "
+                        + "(-...) nor key=value");
+            }
+        }
+        return new Vggstream(label, model, jvm, config, work);
+    }
+
+    /** The Python consumer: N worker processes in one consumer group, torch at one thread each. */
+    record Python(int processes) implements PeerBench.Side {
+        @Override
+        public String name() {
+            return "python consumer";
+        }
+
+        @Override
+        public Process start(String bootstrap, String in, String out, String group, Path log) throws IOException {
+            return new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", bootstrap, "--input", in,
+                    "--output", out, "--group", group, "--processes", Integer.toString(processes),
+                    "--image-size", Integer.toString(BenchModels.tiny().imageSize()),
+                    "--width", Double.toString(BenchModels.tiny().width()),
+                    "--classes", Integer.toString(BenchModels.tiny().numClasses()))
+                    .redirectErrorStream(true).start();
+        }
+
+        @Override
+        public boolean readyAfter(String line, List<String> linesSoFar) {
+            return PeerBench.readyPids(linesSoFar).size() >= processes;
+        }
+
+        @Override
+        public Map<String, Long> cpu(Process p, List<String> lines) {
+            List<Long> pids = new ArrayList<>(PeerBench.readyPids(lines));
+            pids.add(p.pid());
+            long user = 0;
+            long system = 0;
+            for (long pid : pids) {
+                long[] t = ProcCpu.userSystem(pid);
+                user += t[0];
+                system += t[1];
+            }
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("processes, user", user);
+            m.put("processes, system", system);
+            return m;
+        }
+    }
+
+    /**
+     * vggstream's {@code run} in a JVM of its own (a fresh processor: nothing compiled, nothing cached), with the
+     * benchmark's near-free model and the ceiling's settings.
+     *
+     * @param jvmOptions e.g. "-Xmx2g"
+     * @param extra      further configuration (inference.warmup-images=0, say)
+     */
+    record Vggstream(String label, Path model, List<String> jvmOptions, Map<String, String> extra, Path work)
+            implements PeerBench.Side {
+        @Override
+        public String name() {
+            return label;
+        }
+
+        @Override
+        public Process start(String bootstrap, String in, String out, String group, Path log) throws IOException {
+            Map<String, String> c = new LinkedHashMap<>();
+            c.put("kafka.bootstrap.servers", bootstrap);
+            c.put("kafka.application.id", group);
+            // stream threads become "v-StreamThread-N": their native names (15 characters) still say what they are
+            c.put("kafka.client.id", "v");
+            c.put("kafka.processing.guarantee", "at_least_once");
+            c.put("kafka.num.stream.threads", "2");
+            c.put("kafka.state.dir", work.resolve(group + "-state").toString());
+            c.put("topics.input", in);
+            c.put("topics.output", out);
+            c.put("topics.dlq", group + ".dlq");
+            c.put("topics.create", "false");
+            c.put("model.path", model.toString());
+            c.put("model.poll-interval-ms", "0");
+            c.put("image.jpeg-decoder", "libjpeg-turbo");
+            c.put("batch.max-size", "32");
+            c.put("batch.max-in-flight", "128");
+            c.put("http.enabled", "false");
+            c.putAll(extra);
+            Path config = work.resolve(group + ".properties");
+            StringBuilder text = new StringBuilder();
+            c.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+            Files.writeString(config, text.toString());
+            List<String> cmd = new ArrayList<>();
+            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.addAll(jvmOptions);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.vggstream.cli.Main", "run",
+                    "--config", config.toString()));
+            ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
+            b.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
+            return b.start();
+        }
+
+        @Override
+        public boolean readyAfter(String line, List<String> linesSoFar) {
+            return line.contains("Kafka Streams is RUNNING");
+        }
+
+        @Override
+        public Map<String, Long> cpu(Process p, List<String> lines) {
+            long[] t = ProcCpu.userSystem(p.pid());
+            Map<String, Long> m = new LinkedHashMap<>();
+            m.put("processes, user", t[0]);
+            m.put("processes, system", t[1]);
+            m.putAll(ProcCpu.jvmThreads(p.pid()));
+            return m;
+        }
+    }
+}
