@@ -62,6 +62,8 @@ public final class BenchSuite {
     private final List<Chart.Panel> panels = new ArrayList<>();
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final List<Chart.Bar> latencyBars = new ArrayList<>();
+    /** This run's results folder: part 8 keeps each side's log in it. */
+    private Path resultsDir;
 
     private BenchSuite(Options o) {
         this.o = o;
@@ -74,6 +76,7 @@ public final class BenchSuite {
     private Path runAll() throws Exception {
         Path dir = o.out().resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Files.createDirectories(dir);
+        resultsDir = dir;
         Path work = Files.createTempDirectory("vggstream-bench-");
         long t0 = System.nanoTime();
         say("machine: %d CPUs, %s; results in %s", Runtime.getRuntime().availableProcessors(), cpuName(), dir);
@@ -510,7 +513,7 @@ public final class BenchSuite {
         double stagesUs = StageCosts.pipeline(small, BenchModels.tiny().imageSize(), Math.max(1, 2 * o.scale()));
         say("8. against the Python consumer (2 processes): near-free model, %d 224 px JPEG events queued before a "
                 + "fresh start (cold, from the first third on), then %d more while it runs (warm), %d rounds; the "
-                + "image stages alone, one thread: %.0f µs/image", cold, warm, o.peerRounds(), stagesUs);
+                + "image stages alone, one thread: %.0f µs of CPU per image", cold, warm, o.peerRounds(), stagesUs);
         Supplier<Long> brokerCpu = () -> {
             long[] t = ProcCpu.userSystem(brokerPid);
             return t[0] < 0 ? -1 : t[0] + t[1];
@@ -523,7 +526,8 @@ public final class BenchSuite {
         Map<String, List<PeerBench.Turn>> turns = new LinkedHashMap<>();
         for (int round = 1; round <= o.peerRounds(); round++) {
             for (PeerBench.Side side : sides) {
-                PeerBench.Turn t = PeerBench.run(bootstrap, side, small, cold, warm, work, brokerCpu, o.console());
+                PeerBench.Turn t = PeerBench.run(bootstrap, side, small, cold, warm, work, resultsDir,
+                        brokerCpu, o.console());
                 turns.computeIfAbsent(side.name(), k -> new ArrayList<>()).add(t);
                 say("   round %d, %s: cold %.0f img/s, warm %.0f img/s, start to ready %d ms, 90%% of warm rate "
                         + "after %d images; CPU ms/image cold %s; warm %s", round, t.side(), t.coldPerSecond(),

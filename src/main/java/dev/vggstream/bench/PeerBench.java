@@ -43,8 +43,8 @@ final class PeerBench {
     interface Side {
         String name();
 
-        /** Starts the side's processes reading {@code in}, writing {@code out}; the log goes to {@code log}. */
-        Process start(String bootstrap, String in, String out, String group, Path log) throws IOException;
+        /** Starts the side's processes reading {@code in}, writing {@code out}, in consumer group {@code group}. */
+        Process start(String bootstrap, String in, String out, String group) throws IOException;
 
         /** Whether this line of the side's output says it is ready (all its processes). */
         boolean readyAfter(String line, List<String> linesSoFar);
@@ -65,7 +65,7 @@ final class PeerBench {
     }
 
     /** Runs one turn: {@code cold} events queued before the start, then {@code warm} more while it runs. */
-    static Turn run(String bootstrap, Side side, List<byte[]> images, int cold, int warm, Path work,
+    static Turn run(String bootstrap, Side side, List<byte[]> images, int cold, int warm, Path work, Path logs,
                     Supplier<Long> brokerCpu, PrintWriter console) throws Exception {
         String id = "bench-peer-" + side.name().replaceAll("[^a-z0-9]+", "-") + "-" + UUID.randomUUID().toString()
                 .substring(0, 6);
@@ -79,9 +79,9 @@ final class PeerBench {
             Thread reader = new Thread(results, "bench-peer-results");
             reader.start();
             long launched = System.nanoTime();
-            Process p = side.start(bootstrap, id + ".in", id + ".out", id, work.resolve(id + ".log"));
+            Process p = side.start(bootstrap, id + ".in", id + ".out", id);
             long[] readyAt = {-1};
-            Thread out = new Thread(() -> follow(p, side, lines, readyAt, work.resolve(id + ".log")), "bench-peer-log");
+            Thread out = new Thread(() -> follow(p, side, lines, readyAt, logs.resolve(id + ".log")), "bench-peer-log");
             out.start();
             try {
                 Map<String, Long>[] marks = marks(4);

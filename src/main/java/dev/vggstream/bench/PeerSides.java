@@ -63,7 +63,7 @@ final class PeerSides {
         }
 
         @Override
-        public Process start(String bootstrap, String in, String out, String group, Path log) throws IOException {
+        public Process start(String bootstrap, String in, String out, String group) throws IOException {
             return new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", bootstrap, "--input", in,
                     "--output", out, "--group", group, "--processes", Integer.toString(processes),
                     "--image-size", Integer.toString(BenchModels.tiny().imageSize()),
@@ -110,7 +110,7 @@ final class PeerSides {
         }
 
         @Override
-        public Process start(String bootstrap, String in, String out, String group, Path log) throws IOException {
+        public Process start(String bootstrap, String in, String out, String group) throws IOException {
             Map<String, String> c = new LinkedHashMap<>();
             c.put("kafka.bootstrap.servers", bootstrap);
             c.put("kafka.application.id", group);
