@@ -94,9 +94,9 @@ public final class ConfigKeys {
             "Batch sizes warmed before ready: few (batch.max-size first, then 1 and the powers of two below it; other "
                     + "sizes warm on first use) or all (every size the model is called with; VGG16 at batch 32: ~8x longer).",
             "few", "all");
-    public static final ConfigKey<Integer> INFERENCE_WARMUP_IMAGES = integer("inference.warmup-images", 2000, 0,
-            1_000_000, "Synthetic JPEG events parsed, decoded and prepared before ready, so the JIT compiler has "
-                    + "compiled the image path before the first real image; 0: none.");
+    public static final ConfigKey<Integer> INFERENCE_WARMUP_IMAGES = integer("inference.warmup-images", 0, 0,
+            1_000_000, "Synthetic JPEG events parsed, decoded and prepared before ready, to compile the image path "
+                    + "before the first real image; 0 (default): none, it did not measurably help (README, part 8).");
 
     // ---- image limits
     // Kafka's own message size limit is an int.
