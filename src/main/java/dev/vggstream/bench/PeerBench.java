@@ -67,8 +67,8 @@ final class PeerBench {
     /** Runs one turn: {@code cold} events queued before the start, then {@code warm} more while it runs. */
     static Turn run(String bootstrap, Side side, List<byte[]> images, int cold, int warm, Path work, Path logs,
                     Supplier<Long> brokerCpu, PrintWriter console) throws Exception {
-        String id = "bench-peer-" + side.name().replaceAll("[^a-z0-9]+", "-") + "-" + UUID.randomUUID().toString()
-                .substring(0, 6);
+        String id = "bench-peer-" + side.name().toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                + "-" + UUID.randomUUID().toString().substring(0, 6);
         StreamBench.createTopics(bootstrap, id, 8);
         StreamBench.Setup coldSetup = new StreamBench.Setup(id, null, 8, 0, 0, 0, "", Payloads.Encoding.RAW, images,
                 cold, 1, Map.of());
