@@ -268,7 +268,10 @@ final class PeerBench {
             r[i] = rate.applyAsDouble(mine.get(i)) / rate.applyAsDouble(theirs.get(i));
         }
         java.util.Arrays.sort(r);
-        return r.length == 0 ? Double.NaN : r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
+        if (r.length == 0) {
+            return Double.NaN;
+        }
+        return r.length % 2 == 1 ? r[r.length / 2] : (r[r.length / 2 - 1] + r[r.length / 2]) / 2;
     }
 
     /** The worker pids the Python consumer prints ("ready PID"), in order. */

@@ -35,7 +35,8 @@ final class PeerSides {
                 "--output", "-", "--group", "-", "--check").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(60, TimeUnit.SECONDS);
-        return PeerBench.missingPackages(out).map(m -> "the Python consumer needs Debian packages: apt-get install " + m);
+        return PeerBench.missingPackages(out)
+                .map(m -> "the Python consumer needs Debian packages: apt-get install " + m);
     }
 
     /** A vggstream side from "-Xmx2g -XX:TieredStopAtLevel=1 inference.warmup-images=0": JVM options and keys. */

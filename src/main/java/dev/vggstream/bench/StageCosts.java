@@ -58,7 +58,8 @@ final class StageCosts {
 
     /**
      * The whole image path of a processor serving a {@code size} px model, on one thread: decode (libjpeg-turbo),
-     * resize and crop, preprocess to floats, into one reused buffer, in CPU µs per image. What "the stages alone" means in the peer part.
+     * resize and crop, preprocess to floats, into one reused buffer, in CPU µs per image. What "the stages alone"
+     * means in the peer part.
      */
     static double pipeline(List<byte[]> small, int size, double seconds) throws ImageException {
         ImagePipeline p = new ImagePipeline(new ImageDecoder(ImageLimits.DEFAULT, JpegCodec.LIBJPEG_TURBO),

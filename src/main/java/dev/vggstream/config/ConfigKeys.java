@@ -92,7 +92,8 @@ public final class ConfigKeys {
             "Run one batch of blank images before consuming, so the first real batch is not slow.");
     public static final ConfigKey<String> INFERENCE_WARMUP_BATCH_SIZES = oneOf("inference.warmup-batch-sizes", "few",
             "Batch sizes warmed before ready: few (batch.max-size first, then 1 and the powers of two below it; other "
-                    + "sizes warm on first use) or all (every size the model is called with; VGG16 at batch 32: ~8x longer).",
+                    + "sizes warm on first use) or all (every size the model is called with; VGG16 at batch 32: 13x "
+                    + "longer).",
             "few", "all");
     public static final ConfigKey<Integer> INFERENCE_WARMUP_IMAGES = integer("inference.warmup-images", 0, 0,
             1_000_000, "Synthetic JPEG events parsed, decoded and prepared before ready, to compile the image path "
