@@ -307,6 +307,15 @@ public final class AppConfig {
         return get(ConfigKeys.OUTPUT_TOP_K);
     }
 
+    /** json or cloudevents. */
+    public String outputFormat() {
+        return get(ConfigKeys.OUTPUT_FORMAT);
+    }
+
+    public Optional<String> outputCloudEventsSource() {
+        return find(ConfigKeys.OUTPUT_CLOUDEVENTS_SOURCE);
+    }
+
     public boolean httpEnabled() {
         return get(ConfigKeys.HTTP_ENABLED);
     }

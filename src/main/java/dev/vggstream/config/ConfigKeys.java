@@ -110,6 +110,13 @@ public final class ConfigKeys {
     // ---- output
     public static final ConfigKey<Integer> OUTPUT_TOP_K = integer("output.top-k", 5, 1, 1000,
             "Classes reported per image, best first (fewer if the model has fewer classes).");
+    public static final ConfigKey<String> OUTPUT_FORMAT = oneOf("output.format", "json",
+            "How results and dead letters are written: json (the result JSON, dead letters as the original record) "
+                    + "or cloudevents (the same values as CloudEvents 1.0 in binary mode: ce_* headers).",
+            "json", "cloudevents");
+    public static final ConfigKey<String> OUTPUT_CLOUDEVENTS_SOURCE = string("output.cloudevents.source", null,
+            "ce_source of results and dead letters when output.format=cloudevents; default "
+                    + "/vggstream/<kafka.application.id>.", Rules::uriReference, Rules.URI_REFERENCE_EXPECTED);
 
     // ---- HTTP (health, readiness, metrics)
     public static final ConfigKey<Boolean> HTTP_ENABLED = bool("http.enabled", true,
