@@ -125,6 +125,10 @@ public final class ConfigKeys {
             "Address the HTTP server binds to; 0.0.0.0 for all interfaces (containers).");
     public static final ConfigKey<Integer> HTTP_PORT = integer("http.port", 8080, 0, 65_535,
             "Port of the HTTP server; 0 picks a free port (tests).");
+    public static final ConfigKey<Boolean> HTTP_VIEW_ENABLED = bool("http.view.enabled", true,
+            "Serve the live page on / (recent results with ids, sources and labels, dead letters, throughput).");
+    public static final ConfigKey<Boolean> HTTP_VIEW_THUMBNAILS = bool("http.view.thumbnails", false,
+            "Show small thumbnails of recent images on the live page (off: frames can be private).");
 
     // ---- shutdown
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT_MS = duration("shutdown.timeout-ms", 30_000L, 0,
