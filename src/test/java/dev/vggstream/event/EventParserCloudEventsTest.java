@@ -36,6 +36,12 @@ class EventParserCloudEventsTest {
         return contentType == null ? r : header(r, "content-type", contentType);
     }
 
+    /** Sets header {@code name} to {@code value} alone. */
+    private static void replace(InputRecord r, String name, String value) {
+        r.headers().remove(name);
+        header(r, name, value);
+    }
+
     private static InputRecord structured(String json) {
         return header(record("key", json), "content-type", STRUCTURED);
     }
@@ -116,8 +122,7 @@ class EventParserCloudEventsTest {
     @Test
     void rfc_3339_times_with_offsets_fractions_and_lowercase_letters_are_accepted() throws Exception {
         InputRecord r = binary(JPEG, null);
-        r.headers().remove("ce_time");
-        header(r, "ce_time", "2026-11-27t21:00:00.250+01:00");
+        replace(r, "ce_time", "2026-11-27t21:00:00.250+01:00");
 
         assertThat(parser.parse(r).timestampMs()).isEqualTo(TIME_MS + 250);
     }
@@ -137,8 +142,7 @@ class EventParserCloudEventsTest {
     @Test
     void an_empty_required_attribute_is_refused_as_missing() {
         InputRecord r = binary(JPEG, "image/jpeg");
-        r.headers().remove("ce_type");
-        header(r, "ce_type", "");
+        replace(r, "ce_type", "");
 
         EventException e = refusal(r);
 
@@ -149,8 +153,7 @@ class EventParserCloudEventsTest {
     @Test
     void a_specversion_other_than_1_0_is_refused() {
         InputRecord r = binary(JPEG, "image/jpeg");
-        r.headers().remove("ce_specversion");
-        header(r, "ce_specversion", "0.3");
+        replace(r, "ce_specversion", "0.3");
 
         EventException e = refusal(r);
 
@@ -161,8 +164,7 @@ class EventParserCloudEventsTest {
     @Test
     void an_unparsable_time_is_a_bad_timestamp_naming_the_attribute() {
         InputRecord r = binary(JPEG, "image/jpeg");
-        r.headers().remove("ce_time");
-        header(r, "ce_time", "yesterday");
+        replace(r, "ce_time", "yesterday");
 
         EventException e = refusal(r);
 
@@ -182,8 +184,7 @@ class EventParserCloudEventsTest {
     @Test
     void a_source_that_is_not_a_uri_reference_is_refused() {
         InputRecord r = binary(JPEG, "image/jpeg");
-        r.headers().remove("ce_source");
-        header(r, "ce_source", "cam 7");
+        replace(r, "ce_source", "cam 7");
 
         EventException e = refusal(r);
 
