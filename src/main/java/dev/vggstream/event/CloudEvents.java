@@ -39,7 +39,9 @@ final class CloudEvents {
     static final String DATASCHEMA = "dataschema";
     static final String SUBJECT = "subject";
     private static final List<String> REQUIRED = List.of(ID, SOURCE, TYPE);
-    /** The binary-mode headers read; any one of the first four makes a record a CloudEvent. */
+    /** Any one of these as a header makes a record a binary-mode CloudEvent. */
+    private static final List<String> MARKERS = List.of(SPECVERSION, ID, SOURCE, TYPE);
+    /** The binary-mode headers read. */
     private static final List<String> READ = List.of(SPECVERSION, ID, SOURCE, TYPE, TIME, DATASCHEMA, SUBJECT);
 
     // RFC 3339 allows a lowercase 't' and 'z'; an offset is required (no guessing a zone)
@@ -76,7 +78,7 @@ final class CloudEvents {
     static boolean isBinary(Headers headers) {
         for (Header h : headers) {
             String k = h.key();
-            if (k.startsWith(HEADER_PREFIX) && READ.subList(0, 4).contains(k.substring(HEADER_PREFIX.length()))) {
+            if (k.startsWith(HEADER_PREFIX) && MARKERS.contains(k.substring(HEADER_PREFIX.length()))) {
                 return true;
             }
         }
