@@ -34,7 +34,8 @@ public final class Observability implements AutoCloseable {
     }
 
     /**
-     * Starts serving {@code /metrics} and {@code /health/*} on {@code http.host:http.port}, unless disabled.
+     * Starts serving {@code /metrics}, {@code /health/*} and (unless {@code http.view.enabled=false}) the live view
+     * on {@code http.host:http.port}, unless disabled.
      *
      * @throws IOException if the address cannot be bound (port taken, unknown host)
      */
