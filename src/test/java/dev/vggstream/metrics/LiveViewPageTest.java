@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -42,19 +41,10 @@ class LiveViewPageTest {
     @TempDir
     Path profile;
 
-    static String chromium() {
-        for (String c : List.of("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")) {
-            if (Files.isExecutable(Path.of(c))) {
-                return c;
-            }
-        }
-        return null;
-    }
-
     @Test
     void the_page_shows_throughput_latency_model_health_results_and_dead_letters_after_its_script_ran()
             throws Exception {
-        String chromium = chromium();
+        Chromium chromium = Chromium.find(profile).orElse(null);
         assumeTrue(chromium != null, "Chromium is not installed (Debian: chromium)");
         Health health = new Health();
         health.modelReady(true);
@@ -64,7 +54,7 @@ class LiveViewPageTest {
              MetricsRegistry metrics = new MetricsRegistry();
              HttpEndpoints http = HttpEndpoints.start("127.0.0.1", 0, health, metrics, view)) {
             feed(view, clock);
-            String dom = run(chromium, "--dump-dom", http.url() + "/");
+            String dom = chromium.dom(http.url() + "/");
 
             assertThat(dom).contains("<span id=\"model-name\">fashion-vgg11</span>");
             assertThat(dom).contains("<span id=\"model-version\">7</span>");
@@ -83,9 +73,7 @@ class LiveViewPageTest {
 
             Files.createDirectories(SCREENSHOT.getParent());
             Files.deleteIfExists(SCREENSHOT);
-            run(chromium, "--screenshot=" + SCREENSHOT.toAbsolutePath(), "--window-size=1200,1180",
-                    "--hide-scrollbars", http.url() + "/");
-            assertThat(SCREENSHOT).isNotEmptyFile();
+            chromium.screenshot(http.url() + "/", SCREENSHOT, 1200, 1180);
         }
     }
 
@@ -142,25 +130,5 @@ class LiveViewPageTest {
             assertThat(in).as(name).isNotNull();
             return in.readAllBytes();
         }
-    }
-
-    /** Runs headless Chromium on {@code url} with virtual time, so the page's polling script gets to run. */
-    private String run(String chromium, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(chromium, "--headless", "--disable-gpu", "--no-sandbox",
-                "--no-first-run", "--disable-extensions", "--user-data-dir=" + profile,
-                "--virtual-time-budget=5000"));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(profile.getParent(), "chromium", ".out");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        boolean done = p.waitFor(90, TimeUnit.SECONDS);
-        if (!done) {
-            p.destroyForcibly().waitFor();
-        }
-        assertThat(done).as("chromium finished").isTrue();
-        assertThat(p.exitValue()).as("chromium exit status").isZero();
-        String s = Files.readString(out, StandardCharsets.UTF_8);
-        Files.delete(out);
-        return s;
     }
 }
