@@ -152,7 +152,15 @@ public final class AppConfig {
     public record Image(long maxBytes, long maxPixels, int minSide, long decodeTimeoutMs) {
     }
 
-    public record Http(boolean enabled, String host, int port) {
+    /**
+     * @param view       serve the live page on {@code /}
+     * @param thumbnails show thumbnails of recent images on it
+     */
+    public record Http(boolean enabled, String host, int port, boolean view, boolean thumbnails) {
+        /** The live page on, without thumbnails (the defaults). */
+        public Http(boolean enabled, String host, int port) {
+            this(enabled, host, port, true, false);
+        }
     }
 
     public Topics topics() {
@@ -179,7 +187,7 @@ public final class AppConfig {
     }
 
     public Http http() {
-        return new Http(httpEnabled(), httpHost(), httpPort());
+        return new Http(httpEnabled(), httpHost(), httpPort(), httpViewEnabled(), httpViewThumbnails());
     }
 
     // ---- one getter per key
@@ -316,6 +324,15 @@ public final class AppConfig {
         return get(ConfigKeys.OUTPUT_TOP_K);
     }
 
+    /** json or cloudevents. */
+    public String outputFormat() {
+        return get(ConfigKeys.OUTPUT_FORMAT);
+    }
+
+    public Optional<String> outputCloudEventsSource() {
+        return find(ConfigKeys.OUTPUT_CLOUDEVENTS_SOURCE);
+    }
+
     public boolean httpEnabled() {
         return get(ConfigKeys.HTTP_ENABLED);
     }
@@ -326,6 +343,14 @@ public final class AppConfig {
 
     public int httpPort() {
         return get(ConfigKeys.HTTP_PORT);
+    }
+
+    public boolean httpViewEnabled() {
+        return get(ConfigKeys.HTTP_VIEW_ENABLED);
+    }
+
+    public boolean httpViewThumbnails() {
+        return get(ConfigKeys.HTTP_VIEW_THUMBNAILS);
     }
 
     public long shutdownTimeoutMs() {

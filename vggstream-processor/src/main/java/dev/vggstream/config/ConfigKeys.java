@@ -118,6 +118,13 @@ public final class ConfigKeys {
     // ---- output
     public static final ConfigKey<Integer> OUTPUT_TOP_K = integer("output.top-k", 5, 1, 1000,
             "Classes reported per image, best first (fewer if the model has fewer classes).");
+    public static final ConfigKey<String> OUTPUT_FORMAT = oneOf("output.format", "json",
+            "How results and dead letters are written: json (the result JSON, dead letters as the original record) "
+                    + "or cloudevents (the same values as CloudEvents 1.0 in binary mode: ce_* headers).",
+            "json", "cloudevents");
+    public static final ConfigKey<String> OUTPUT_CLOUDEVENTS_SOURCE = string("output.cloudevents.source", null,
+            "ce_source of results and dead letters when output.format=cloudevents; default "
+                    + "/vggstream/<kafka.application.id>.", Rules::uriReference, Rules.URI_REFERENCE_EXPECTED);
 
     // ---- HTTP (health, readiness, metrics)
     public static final ConfigKey<Boolean> HTTP_ENABLED = bool("http.enabled", true,
@@ -126,6 +133,10 @@ public final class ConfigKeys {
             "Address the HTTP server binds to; 0.0.0.0 for all interfaces (containers).");
     public static final ConfigKey<Integer> HTTP_PORT = integer("http.port", 8080, 0, 65_535,
             "Port of the HTTP server; 0 picks a free port (tests).");
+    public static final ConfigKey<Boolean> HTTP_VIEW_ENABLED = bool("http.view.enabled", true,
+            "Serve the live page on / (recent results with ids, sources and labels, dead letters, throughput).");
+    public static final ConfigKey<Boolean> HTTP_VIEW_THUMBNAILS = bool("http.view.thumbnails", false,
+            "Show small thumbnails of recent images on the live page (off: frames can be private).");
 
     // ---- shutdown
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT_MS = duration("shutdown.timeout-ms", 30_000L, 0,

@@ -24,6 +24,7 @@ final class Rules {
     static final String DEVICE_EXPECTED = "auto, cpu, gpu or gpu:N (N the GPU index, e.g. gpu:0)";
     static final String SIGNATURE_EXPECTED = "a SavedModel signature name (letters, digits, _ . / -)";
     static final String BOOTSTRAP_EXPECTED = "a comma-separated list of host:port (IPv6 as [addr]:port)";
+    static final String URI_REFERENCE_EXPECTED = "a non-empty URI-reference (RFC 3986), e.g. /vggstream/site-1";
 
     private Rules() {
     }
@@ -38,6 +39,15 @@ final class Rules {
 
     static boolean device(String s) {
         return DEVICE.matcher(s).matches();
+    }
+
+    static boolean uriReference(String s) {
+        try {
+            new java.net.URI(s); // parses only
+            return !s.isEmpty();
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     static boolean signature(String s) {

@@ -36,11 +36,16 @@ final class Base64Data {
 
     /** Any accepted form; {@code BAD_BASE64} naming the first offending character otherwise. */
     static byte[] decode(String text) throws EventException {
+        return decode(text, "data");
+    }
+
+    /** As {@link #decode(String)}, for the field {@code field} ({@code data_base64} in a CloudEvent). */
+    static byte[] decode(String text, String field) throws EventException {
         String s = withoutLineBreaks(text);
         try {
             return (isUrlSafe(s) ? URL_SAFE : STANDARD).decode(s);
         } catch (IllegalArgumentException e) {
-            throw new EventException(Reason.BAD_BASE64, diagnose(text, e));
+            throw new EventException(Reason.BAD_BASE64, diagnose(text, e, field));
         }
     }
 
@@ -48,8 +53,8 @@ final class Base64Data {
      * Says where {@code text} stops being base64. Positions are 0-based indexes into the string value (after JSON
      * unescaping), counting line breaks, so they match what the producer put in the field.
      */
-    static String diagnose(String text, IllegalArgumentException jdk) {
-        String head = "invalid base64 in 'data'";
+    static String diagnose(String text, IllegalArgumentException jdk, String field) {
+        String head = "invalid base64 in '" + field + "'";
         boolean urlSafe = isUrlSafe(text);
         int chars = 0;
         int padding = 0;

@@ -41,7 +41,22 @@ public final class EventException extends Exception {
          * A record that waited in the crash-safe buffer by reference and is no longer in its input topic when the
          * buffer is restored (retention or compaction removed it).
          */
-        SOURCE_GONE
+        SOURCE_GONE,
+        /** A CloudEvent without a required attribute ({@code specversion}, {@code id}, {@code source},
+         * {@code type}), or with an empty one. */
+        CE_MISSING_ATTRIBUTE,
+        /** A CloudEvent whose {@code specversion} is not {@code 1.0}. */
+        CE_BAD_SPECVERSION,
+        /** A CloudEvent attribute that is malformed: a source that is not a URI-reference, a header given twice. */
+        CE_BAD_ATTRIBUTE,
+        /** A CloudEvent's content type is not {@code image/jpeg} or {@code image/png}, or not what the bytes are. */
+        CE_CONTENT_TYPE_MISMATCH,
+        /** A structured CloudEvent with both {@code data} and {@code data_base64}. */
+        CE_DATA_CONFLICT,
+        /** A structured CloudEvent whose image is in {@code data}: binary data belongs in {@code data_base64}. */
+        CE_DATA_NOT_BASE64,
+        /** A CloudEvents mode the processor does not take: batched events ({@code cloudevents-batch+json}). */
+        CE_UNSUPPORTED_MODE
     }
 
     private final Reason reason;

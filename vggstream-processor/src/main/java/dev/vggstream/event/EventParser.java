@@ -19,6 +19,11 @@ import java.util.Objects;
  * only. Missing metadata defaults the same way for both: id to {@code topic-partition-offset}, source to the record
  * key (UTF-8, null if there is none), timestamp to the record timestamp.
  *
+ * <p>A CloudEvent (1.0, Kafka protocol binding) is recognised first: structured mode by its
+ * {@code application/cloudevents+json} content type, binary mode by a {@code ce_*} header of a required attribute.
+ * Its {@code id}, {@code source} and {@code time} become the event's; an incomplete or inconsistent one is refused
+ * (see {@link CloudEvents}). Unlike the other encodings, a CloudEvent's declared content type must match the bytes.
+ *
  * <p>The image format is always what the bytes are. A declared format that disagrees is not an error (the bytes
  * are what the decoder will see) but is kept as {@link ImageEvent#declaredFormat()} so it can be counted.
  */
@@ -51,21 +56,80 @@ public final class EventParser {
             throw new EventException(Reason.EMPTY_VALUE, "value is empty: no image");
         }
         String contentType = EventHeaders.contentType(record.headers());
+        if (contentType != null && CloudEvents.isStructured(mediaType(contentType))) {
+            return fromStructured(record, value, mediaType(contentType));
+        }
+        if (CloudEvents.isBinary(record.headers())) {
+            return fromBinary(record, value, contentType);
+        }
         return isJson(contentType, value) ? fromJson(record, value) : fromRaw(record, value, contentType);
     }
 
-    private ImageEvent fromJson(InputRecord record, byte[] value) throws EventException {
+    private ImageEvent fromStructured(InputRecord record, byte[] value, String mediaType) throws EventException {
+        CloudEvents.requireJsonFormat(mediaType);
+        requireJsonSize(value);
+        JsonEventReader.Fields f = JsonEventReader.read(json, limits, value, JsonEventReader.Dialect.CLOUDEVENT);
+        CloudEvents.Attributes a = CloudEvents.check(f.attributes(), f.attributes().get("datacontenttype"),
+                CloudEvents.Mode.STRUCTURED);
+        if (f.dataMember()) {
+            throw f.data() != null
+                    ? new EventException(Reason.CE_DATA_CONFLICT, "both 'data' and 'data_base64' are present")
+                    : new EventException(Reason.CE_DATA_NOT_BASE64, "the image is in 'data'; binary data must be"
+                    + " base64 in 'data_base64'");
+        }
+        if (f.data() == null) {
+            throw new EventException(Reason.MISSING_DATA, "attribute 'data_base64' is missing: no image");
+        }
+        return cloudEvent(record, a, image(f.data(), "attribute 'data_base64'"), f.data(),
+                ImageEvent.Encoding.CLOUDEVENT_STRUCTURED, CloudEvents.Mode.STRUCTURED);
+    }
+
+    private ImageEvent fromBinary(InputRecord record, byte[] value, String contentType) throws EventException {
+        CloudEvents.Attributes a = CloudEvents.check(
+                CloudEvents.binaryAttributes(record.headers(), limits.maxStringLength()), contentType,
+                CloudEvents.Mode.BINARY);
+        ImageFormat format = image(value, "value");
+        requireImageSize(value);
+        return cloudEvent(record, a, format, value, ImageEvent.Encoding.CLOUDEVENT_BINARY, CloudEvents.Mode.BINARY);
+    }
+
+    private static ImageEvent cloudEvent(InputRecord record, CloudEvents.Attributes a, ImageFormat format,
+                                         byte[] image, ImageEvent.Encoding encoding, CloudEvents.Mode mode)
+            throws EventException {
+        CloudEvents.requireMatch(a, format, mode);
+        return new ImageEvent(a.id(), a.source(), a.timeMs() != null ? a.timeMs() : record.timestamp(), format,
+                image, encoding, a.declared());
+    }
+
+    /** The format of bytes that must be a JPEG or PNG image. */
+    private static ImageFormat image(byte[] bytes, String what) throws EventException {
+        ImageFormat format = ImageFormat.detect(bytes);
+        if (format == ImageFormat.UNKNOWN) {
+            throw new EventException(Reason.NOT_AN_IMAGE, what + " is not a JPEG or PNG image; it starts with "
+                    + Texts.preview(bytes));
+        }
+        requireDecodable(format, what);
+        return format;
+    }
+
+    private void requireJsonSize(byte[] value) throws EventException {
         if (value.length > limits.maxJsonBytes()) {
             throw new EventException(Reason.TOO_LARGE, "JSON value is " + value.length + " bytes, more than the "
                     + limits.maxJsonBytes() + "-byte limit");
         }
-        JsonEventReader.Fields f = JsonEventReader.read(json, limits, value);
-        ImageFormat format = ImageFormat.detect(f.data());
-        if (format == ImageFormat.UNKNOWN) {
-            throw new EventException(Reason.NOT_AN_IMAGE, "field 'data' is not a JPEG or PNG image; it starts with "
-                    + Texts.preview(f.data()));
+    }
+
+    private void requireImageSize(byte[] value) throws EventException {
+        if (value.length > limits.maxImageBytes()) {
+            throw new EventException(Reason.TOO_LARGE, "image is " + value.length + " bytes, more than the "
+                    + limits.maxImageBytes() + "-byte limit");
         }
-        requireDecodable(format, "field 'data'");
+    }
+
+    private ImageEvent fromJson(InputRecord record, byte[] value) throws EventException {
+        requireJsonSize(value);
+        JsonEventReader.Fields f = JsonEventReader.read(json, limits, value);
+        ImageFormat format = image(f.data(), "field 'data'");
         return new ImageEvent(f.id() != null ? f.id() : record.position(),
                 f.source() != null ? f.source() : keyAsSource(record),
                 f.timestampMs() != null ? f.timestampMs() : record.timestamp(),
@@ -79,10 +143,7 @@ public final class EventParser {
                     + " image; it starts with " + Texts.preview(value));
         }
         requireDecodable(format, "value");
-        if (value.length > limits.maxImageBytes()) {
-            throw new EventException(Reason.TOO_LARGE, "image is " + value.length + " bytes, more than the "
-                    + limits.maxImageBytes() + "-byte limit");
-        }
+        requireImageSize(value);
         String id = header(record, EventHeaders.ID);
         String source = header(record, EventHeaders.SOURCE);
         String timestamp = header(record, EventHeaders.TIMESTAMP);

@@ -26,7 +26,11 @@ public record ImageEvent(String id, String source, long timestampMs, ImageFormat
         /** A JSON object with base64 {@code data}. */
         JSON,
         /** The value is the image; metadata is in headers. */
-        RAW
+        RAW,
+        /** A CloudEvent in binary mode: the value is the image, attributes in {@code ce_*} headers. */
+        CLOUDEVENT_BINARY,
+        /** A CloudEvent in structured mode: a JSON event with the image in {@code data_base64}. */
+        CLOUDEVENT_STRUCTURED
     }
 
     public ImageEvent {

@@ -11,7 +11,9 @@ import dev.vggstream.event.EventException.Reason;
 import dev.vggstream.image.ImageFormat;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads the top-level fields of one JSON event with Jackson's streaming parser: no tree, no data binding, so a
@@ -23,23 +25,51 @@ import java.util.List;
  * {@code data}, which is then missing). A known field given twice is refused: readers that keep the first and
  * readers that keep the last would see different events. Unknown fields are skipped unread, within the nesting
  * limit.
+ *
+ * <p>A structured-mode CloudEvent ({@link Dialect#CLOUDEVENT}) is read the same way, with the same limits: its
+ * context attributes as strings (kept as given, empty ones too, for {@link CloudEvents} to judge), its image from
+ * {@code data_base64}; a {@code data} member is only noted (an image cannot be in it) and skipped unread.
  */
 final class JsonEventReader {
 
-    /** What the body said; null where it said nothing. */
-    record Fields(String id, String source, Long timestampMs, ImageFormat declaredFormat, byte[] data) {
+    private static final String DATA = "data";
+    private static final String DATA_BASE64 = "data_base64";
+    private static final String TIMESTAMP = "timestamp";
+
+    /** The two JSON shapes an input record can have. */
+    enum Dialect {
+        /** This service's own event: {@code id, source, timestamp, contentType, data}. */
+        EVENT(DATA, "id", "source", TIMESTAMP, "contentType", DATA),
+        /** A CloudEvent in the JSON event format: context attributes, image in {@code data_base64}. */
+        CLOUDEVENT(DATA_BASE64, "specversion", "id", "source", "type", "time", "datacontenttype", "subject",
+                "dataschema", DATA_BASE64, DATA);
+
+        /** Bit {@code i} of {@link #seen} is field {@code i}. */
+        private final List<String> known;
+        private final String imageField;
+
+        Dialect(String imageField, String... known) {
+            this.imageField = imageField;
+            this.known = List.of(known);
+        }
     }
 
-    private static final String DATA = "data";
-    private static final String TIMESTAMP = "timestamp";
-    /** Bit {@code i} of {@link #seen} is field {@code i}. */
-    private static final List<String> KNOWN = List.of("id", "source", TIMESTAMP, "contentType", DATA);
+    /**
+     * What the body said; null where it said nothing.
+     *
+     * @param attributes a CloudEvent's string attributes by name, as given (empty strings kept); empty for an event
+     * @param dataMember a CloudEvent had a {@code data} member
+     */
+    record Fields(String id, String source, Long timestampMs, ImageFormat declaredFormat, byte[] data,
+                  Map<String, String> attributes, boolean dataMember) {
+    }
     /** A JSON escape ({@code \\uXXXX}) spends at most 6 bytes on one character. */
     private static final int MAX_BYTES_PER_CHAR = 6;
 
     private final JsonFactory factory;
     private final EventLimits limits;
     private final byte[] json;
+    private final Dialect dialect;
     private JsonParser p;
     /** The top-level field whose value is being read, and the one read last: error messages name them. */
     private String field;
@@ -51,15 +81,22 @@ final class JsonEventReader {
     private Long timestampMs;
     private ImageFormat declaredFormat;
     private byte[] data;
+    private final Map<String, String> attributes = new HashMap<>();
+    private boolean dataMember;
 
-    private JsonEventReader(JsonFactory factory, EventLimits limits, byte[] json) {
+    private JsonEventReader(JsonFactory factory, EventLimits limits, byte[] json, Dialect dialect) {
         this.factory = factory;
         this.limits = limits;
         this.json = json;
+        this.dialect = dialect;
     }
 
     static Fields read(JsonFactory factory, EventLimits limits, byte[] json) throws EventException {
-        return new JsonEventReader(factory, limits, json).read();
+        return read(factory, limits, json, Dialect.EVENT);
+    }
+
+    static Fields read(JsonFactory factory, EventLimits limits, byte[] json, Dialect dialect) throws EventException {
+        return new JsonEventReader(factory, limits, json, dialect).read();
     }
 
     private Fields read() throws EventException {
@@ -69,10 +106,10 @@ final class JsonEventReader {
         } catch (IOException e) {
             throw translate(e);
         }
-        if (data == null) {
+        if (data == null && dialect == Dialect.EVENT) {
             throw new EventException(Reason.MISSING_DATA, "field 'data' is missing");
         }
-        return new Fields(id, source, timestampMs, declaredFormat, data);
+        return new Fields(id, source, timestampMs, declaredFormat, data, Map.copyOf(attributes), dataMember);
     }
 
     private void readObject() throws IOException, EventException {
@@ -100,7 +137,7 @@ final class JsonEventReader {
     }
 
     private void markSeen() throws EventException {
-        int i = KNOWN.indexOf(field);
+        int i = dialect.known.indexOf(field);
         if (i < 0) {
             return;
         }
@@ -112,6 +149,9 @@ final class JsonEventReader {
 
     /** Reads the current field's value; true if that already moved the parser to the next token. */
     private boolean readValue() throws IOException, EventException {
+        if (dialect == Dialect.CLOUDEVENT) {
+            return readAttribute();
+        }
         switch (field) {
             case "id" -> id = optionalText();
             case "source" -> source = optionalText();
@@ -126,7 +166,32 @@ final class JsonEventReader {
         return false;
     }
 
+    /** A CloudEvent member: a known attribute's text, the image, or an extension or {@code data} skipped. */
+    private boolean readAttribute() throws IOException, EventException {
+        if (field.equals(DATA_BASE64)) {
+            return readData();
+        }
+        if (field.equals(DATA)) {
+            dataMember = true;
+            p.skipChildren();
+        } else if (dialect.known.contains(field)) {
+            String s = text();
+            if (s != null) {
+                attributes.put(field, s);
+            }
+        } else {
+            p.skipChildren(); // an extension attribute: data only, never interpreted
+        }
+        return false;
+    }
+
     private String optionalText() throws IOException, EventException {
+        String s = text();
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    /** The current value as a bounded string; null for JSON null. */
+    private String text() throws IOException, EventException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
             return null;
@@ -134,8 +199,7 @@ final class JsonEventReader {
         if (t != JsonToken.VALUE_STRING) {
             throw wrongType("a string");
         }
-        String s = boundedText();
-        return s.isEmpty() ? null : s;
+        return boundedText();
     }
 
     private Long readTimestamp() throws IOException, EventException {
@@ -182,29 +246,30 @@ final class JsonEventReader {
     private boolean readData() throws IOException, EventException {
         JsonToken t = p.currentToken();
         if (t == JsonToken.VALUE_NULL) {
-            throw new EventException(Reason.MISSING_DATA, "field 'data' is null");
+            throw new EventException(Reason.MISSING_DATA, fieldRef() + " is null");
         }
         if (t != JsonToken.VALUE_STRING) {
             throw wrongType("a base64 string");
         }
         int open = stringOffset();
         if (open < 0) {
-            data = checkedImage(Base64Data.decode(p.getText()));
+            data = checkedImage(Base64Data.decode(p.getText(), field));
             return false;
         }
         p.nextToken();
         int close = closingQuote(open);
         byte[] fast = close > open ? Base64Data.tryDecode(json, open + 1, close) : null;
-        data = checkedImage(fast != null ? fast : Base64Data.decode(textAt(open)));
+        data = checkedImage(fast != null ? fast : Base64Data.decode(textAt(open), dialect.imageField));
         return true;
     }
 
     private byte[] checkedImage(byte[] bytes) throws EventException {
+        String ref = "field '" + dialect.imageField + "'";
         if (bytes.length == 0) {
-            throw new EventException(Reason.MISSING_DATA, "field 'data' is empty");
+            throw new EventException(Reason.MISSING_DATA, ref + " is empty");
         }
         if (bytes.length > limits.maxImageBytes()) {
-            throw new EventException(Reason.TOO_LARGE, "field 'data' decodes to " + bytes.length
+            throw new EventException(Reason.TOO_LARGE, ref + " decodes to " + bytes.length
                     + " bytes, more than the " + limits.maxImageBytes() + "-byte image limit");
         }
         return bytes;
@@ -329,8 +394,8 @@ final class JsonEventReader {
             return new EventException(Reason.TOO_LARGE, "JSON document is over the " + limits.maxJsonBytes()
                     + "-byte limit", e);
         }
-        if (m.startsWith("String value length") && DATA.equals(field)) {
-            return new EventException(Reason.TOO_LARGE, "field 'data' is longer than " + limits.maxDataChars()
+        if (m.startsWith("String value length") && dialect.imageField.equals(field)) {
+            return new EventException(Reason.TOO_LARGE, fieldRef() + " is longer than " + limits.maxDataChars()
                     + " characters (images are limited to " + limits.maxImageBytes() + " bytes)", e);
         }
         if (m.startsWith("String value length") && field != null) {

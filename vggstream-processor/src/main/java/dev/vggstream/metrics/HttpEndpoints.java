@@ -6,10 +6,12 @@ import com.sun.net.httpserver.HttpServer;
 import dev.vggstream.service.Health;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -19,8 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * The HTTP server: {@code GET /metrics} and the three health checks, and nothing else. Every other path is 404 and
- * every other method 405, so the port exposes exactly what probes and Prometheus need.
+ * The HTTP server: {@code GET /metrics}, the three health checks and, unless disabled, the live page ({@code /}, its
+ * script and style from the jar, and the {@code /view/state} JSON it polls). Every other path is 404 and every other
+ * method 405. Every response forbids anything the page does not need (Content-Security-Policy): no inline script,
+ * nothing from another origin, images only from the server or {@code data:} URLs.
  */
 final class HttpEndpoints implements AutoCloseable {
 
@@ -28,6 +32,13 @@ final class HttpEndpoints implements AutoCloseable {
     static final String LIVE = "/health/live";
     static final String READY = "/health/ready";
     static final String STARTUP = "/health/startup";
+    static final String VIEW = "/";
+    static final String VIEW_STATE = "/view/state";
+    static final String VIEW_SCRIPT = "/view/view.js";
+    static final String VIEW_STYLE = "/view/view.css";
+    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    private static final String RESOURCES = "/dev/vggstream/metrics/view/";
 
     // Probes and one Prometheus: two threads keep a slow scrape from delaying a probe.
     private static final int THREADS = 2;
@@ -42,21 +53,55 @@ final class HttpEndpoints implements AutoCloseable {
     private final Map<String, Handler> routes;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private HttpEndpoints(HttpServer server, ExecutorService pool, Health health, MetricsRegistry metrics) {
+    private HttpEndpoints(HttpServer server, ExecutorService pool, Health health, MetricsRegistry metrics,
+                          Map<String, Handler> viewRoutes) {
         this.server = server;
         this.pool = pool;
-        this.routes = Map.of(
+        Map<String, Handler> r = new HashMap<>(Map.of(
                 METRICS, x -> {
                     MetricsRegistry.Scrape s = metrics.scrape(x.getRequestHeaders().getFirst("Accept"));
                     send(x, 200, s.contentType(), s.body());
                 },
                 LIVE, x -> check(x, health, Health::live),
                 READY, x -> check(x, health, Health::ready),
-                STARTUP, x -> check(x, health, Health::started));
+                STARTUP, x -> check(x, health, Health::started)));
+        r.putAll(viewRoutes);
+        this.routes = Map.copyOf(r);
     }
 
-    /** Binds {@code host:port} (port 0: any free port) and starts serving. */
+    /** The live page's routes; none without a view. */
+    private static Map<String, Handler> viewRoutes(LiveView view) throws IOException {
+        if (view == null) {
+            return Map.of();
+        }
+        return Map.of(
+                VIEW, resource("index.html", "text/html; charset=utf-8"),
+                VIEW_SCRIPT, resource("view.js", "text/javascript; charset=utf-8"),
+                VIEW_STYLE, resource("view.css", "text/css; charset=utf-8"),
+                VIEW_STATE, x -> send(x, 200, "application/json", JSON.writeValueAsBytes(view.state())));
+    }
+
+    /** A file of the page, read from the jar once. */
+    private static Handler resource(String name, String contentType) throws IOException {
+        byte[] body;
+        try (InputStream in = HttpEndpoints.class.getResourceAsStream(RESOURCES + name)) {
+            if (in == null) {
+                throw new IOException("the jar lacks " + RESOURCES + name);
+            }
+            body = in.readAllBytes();
+        }
+        return x -> send(x, 200, contentType, body);
+    }
+
+    /** Binds {@code host:port} (port 0: any free port) and starts serving, without the live page. */
     static HttpEndpoints start(String host, int port, Health health, MetricsRegistry metrics) throws IOException {
+        return start(host, port, health, metrics, null);
+    }
+
+    /** Binds {@code host:port} and starts serving; the live page too when {@code view} is not null. */
+    static HttpEndpoints start(String host, int port, Health health, MetricsRegistry metrics, LiveView view)
+            throws IOException {
+        Map<String, Handler> viewRoutes = viewRoutes(view);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
         AtomicInteger n = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
@@ -65,7 +110,7 @@ final class HttpEndpoints implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        HttpEndpoints endpoints = new HttpEndpoints(server, pool, health, metrics);
+        HttpEndpoints endpoints = new HttpEndpoints(server, pool, health, metrics, viewRoutes);
         server.setExecutor(pool);
         server.createContext("/", endpoints::handle);
         server.start();
@@ -116,6 +161,9 @@ final class HttpEndpoints implements AutoCloseable {
     private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+        exchange.getResponseHeaders().set("Referrer-Policy", "no-referrer");
         // a response to HEAD has no body, and the JDK server refuses one
         if (body.length == 0 || "HEAD".equals(exchange.getRequestMethod())) {
             exchange.sendResponseHeaders(status, -1);

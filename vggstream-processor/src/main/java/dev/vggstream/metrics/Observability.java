@@ -24,29 +24,37 @@ public final class Observability implements AutoCloseable {
 
     private final MetricsRegistry metrics;
     private final HttpEndpoints endpoints;
+    private final LiveView view;
     private volatile boolean attached;
 
-    private Observability(MetricsRegistry metrics, HttpEndpoints endpoints) {
+    private Observability(MetricsRegistry metrics, HttpEndpoints endpoints, LiveView view) {
         this.metrics = metrics;
         this.endpoints = endpoints;
+        this.view = view;
     }
 
     /**
-     * Starts serving {@code /metrics} and {@code /health/*} on {@code http.host:http.port}, unless disabled.
+     * Starts serving {@code /metrics}, {@code /health/*} and (unless {@code http.view.enabled=false}) the live view
+     * on {@code http.host:http.port}, unless disabled.
      *
      * @throws IOException if the address cannot be bound (port taken, unknown host)
      */
     public static Observability start(AppConfig.Http http, Health health) throws IOException {
         if (!http.enabled()) {
-            return new Observability(null, null);
+            return new Observability(null, null, null);
         }
         MetricsRegistry metrics = new MetricsRegistry();
+        LiveView view = http.view() ? new LiveView(health, http.thumbnails()) : null;
         try {
             metrics.bindHealth(health);
-            HttpEndpoints endpoints = HttpEndpoints.start(http.host(), http.port(), health, metrics);
-            log.info("metrics and health on {}", endpoints.url());
-            return new Observability(metrics, endpoints);
+            HttpEndpoints endpoints = HttpEndpoints.start(http.host(), http.port(), health, metrics, view);
+            log.info("metrics and health on {}{}", endpoints.url(), view == null ? "" : ", live view on "
+                    + endpoints.url() + "/");
+            return new Observability(metrics, endpoints, view);
         } catch (IOException | RuntimeException e) {
+            if (view != null) {
+                view.close();
+            }
             metrics.close();
             throw e;
         }
@@ -54,7 +62,10 @@ public final class Observability implements AutoCloseable {
 
     /** The hooks to pass to {@link VggService#start} (batches, outcomes, served model); no-ops when disabled. */
     public VggService.Listeners listeners() {
-        return metrics == null ? VggService.Listeners.none() : metrics.listeners();
+        if (metrics == null) {
+            return VggService.Listeners.none();
+        }
+        return view == null ? metrics.listeners() : FanOut.of(metrics.listeners(), view);
     }
 
     /** Binds the Kafka Streams client metrics of the started service. */
@@ -76,6 +87,11 @@ public final class Observability implements AutoCloseable {
         return Optional.ofNullable(metrics);
     }
 
+    /** The live page's address ({@code http://host:port/}); empty when HTTP or the page is disabled. */
+    public Optional<String> viewUrl() {
+        return view == null ? Optional.empty() : Optional.of(endpoints.url() + "/");
+    }
+
     /** Where the endpoints are served (with the actual port if 0 was configured); empty when disabled. */
     public Optional<InetSocketAddress> address() {
         return endpoints == null ? Optional.empty() : Optional.of(endpoints.address());
@@ -87,6 +103,9 @@ public final class Observability implements AutoCloseable {
         if (endpoints != null) {
             endpoints.close();
             metrics.close();
+        }
+        if (view != null) {
+            view.close();
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.vggstream.batch.BatchSettings;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventLimits;
 import dev.vggstream.event.EventParser;
+import dev.vggstream.event.OutputFormat;
 import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.JpegCodec;
@@ -109,7 +110,8 @@ public final class VggService implements AutoCloseable {
             ProcessorSettings ps = new ProcessorSettings(dispatcher, new EventParser(eventLimits(config)),
                     config.outputTopK(), config.batchPunctuateIntervalMs(), listeners.outcomes(),
                     BufferMode.parse(config.batchBuffer()),
-                    new KafkaSourceReader(props, "exactly_once_v2".equals(config.kafkaProcessingGuarantee())));
+                    new KafkaSourceReader(props, "exactly_once_v2".equals(config.kafkaProcessingGuarantee())),
+                    outputFormat(config));
             Topology topology = VggTopology.build(topics(config), ps, StreamsProperties.changelogConfig(config));
             log.debug("topology:\n{}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, props);
@@ -201,6 +203,11 @@ public final class VggService implements AutoCloseable {
 
     public static EventLimits eventLimits(AppConfig c) {
         return EventLimits.forImages(c.imageMaxBytes());
+    }
+
+    public static OutputFormat outputFormat(AppConfig c) {
+        return new OutputFormat(OutputFormat.Kind.parse(c.outputFormat()),
+                c.outputCloudEventsSource().orElse(OutputFormat.defaultSource(c.kafkaApplicationId())));
     }
 
     public static Topics topics(AppConfig c) {

@@ -10,7 +10,6 @@ import dev.vggstream.event.Classification;
 import dev.vggstream.event.ClassificationCodec;
 import dev.vggstream.event.DeadLetter;
 import dev.vggstream.event.EventException;
-import dev.vggstream.event.EventHeaders;
 import dev.vggstream.event.ImageEvent;
 import dev.vggstream.event.InputRecord;
 import dev.vggstream.event.Stage;
@@ -30,7 +29,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -50,7 +48,6 @@ import java.util.TreeSet;
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
     private static final Logger log = LoggerFactory.getLogger(ClassifyProcessor.class);
-    private static final byte[] JSON = "application/json".getBytes(StandardCharsets.UTF_8);
 
     private final ProcessorSettings settings;
     private ProcessorContext<byte[], byte[]> context;
@@ -66,9 +63,9 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     private record Rejection(Stage stage, Exception error) {
     }
 
-    /** A record waiting for its outcome. */
+    /** A record waiting for its outcome; {@code image} only for the listener (null while restoring a refusal). */
     private record Entry(long seq, InputRecord input, String id, String source, long eventTimestamp,
-                         long receivedMs) {
+                         long receivedMs, byte[] image) {
     }
 
     ClassifyProcessor(ProcessorSettings settings) {
@@ -179,7 +176,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
                     : BufferedRecord.copy(in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(),
                     in.value(), in.headers(), receivedMs));
         }
-        waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedMs));
+        waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedMs,
+                event.image()));
         settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, mailbox));
         return true;
     }
@@ -197,7 +195,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
             return false;
         }
         // still in the store: it leaves with its dead letter, in order, at the first drain
-        waiting.addLast(new Entry(seq, in, null, null, in.timestamp(), context.currentSystemTimeMs()));
+        waiting.addLast(new Entry(seq, in, null, null, in.timestamp(), context.currentSystemTimeMs(), null));
         rejected.put(seq, new Rejection(stage, e));
         return true;
     }
@@ -248,17 +246,17 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
                 Classification.LatencyMs.ofNanos(o.queueMs() * 1_000_000L, o.inferenceNanos(),
                         (now - e.receivedMs()) * 1_000_000L),
                 Classification.InputPosition.of(e.input()));
-        RecordHeaders headers = new RecordHeaders();
-        headers.add(EventHeaders.CONTENT_TYPE, JSON);
-        context.forward(new Record<>(e.input().key(), ClassificationCodec.toJson(c), e.input().timestamp(), headers),
-                VggTopology.OUTPUT_SINK);
+        context.forward(new Record<>(e.input().key(), ClassificationCodec.toJson(c), e.input().timestamp(),
+                settings.output().result(e.input(), e.id(), e.eventTimestamp())), VggTopology.OUTPUT_SINK);
         settings.listener().classified(now - e.eventTimestamp(), now - e.receivedMs());
+        settings.listener().result(c, e.image());
     }
 
     private void deadLetter(InputRecord in, Stage stage, Throwable error) {
-        context.forward(new Record<>(in.key(), in.value(), in.timestamp(), DeadLetter.headers(in, stage, error)),
-                VggTopology.DEAD_LETTER_SINK);
+        context.forward(new Record<>(in.key(), in.value(), in.timestamp(),
+                settings.output().deadLetter(in, DeadLetter.headers(in, stage, error))), VggTopology.DEAD_LETTER_SINK);
         settings.listener().deadLettered(stage, DeadLetter.reasonOf(error));
+        settings.listener().deadLetter(in, stage, DeadLetter.reasonOf(error), error);
         if (log.isDebugEnabled()) {
             log.debug("dead letter {}-{}@{} at {}: {}", in.topic(), in.partition(), in.offset(), stage.id(),
                     error.getMessage());

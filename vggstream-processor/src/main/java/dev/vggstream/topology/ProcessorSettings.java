@@ -2,19 +2,29 @@ package dev.vggstream.topology;
 
 import dev.vggstream.batch.BatchDispatcher;
 import dev.vggstream.event.EventParser;
+import dev.vggstream.event.OutputFormat;
 
 /**
  * What the classify processor needs, shared by all its tasks.
  *
  * @param punctuateIntervalMs how often (wall clock) a task forwards finished results when no record arrives
+ * @param output              how results and dead letters are labelled (plain JSON or CloudEvents)
  */
 public record ProcessorSettings(BatchDispatcher dispatcher, EventParser parser, int topK, long punctuateIntervalMs,
-                                OutcomeListener listener, BufferMode bufferMode, SourceReader sourceReader) {
+                                OutcomeListener listener, BufferMode bufferMode, SourceReader sourceReader,
+                                OutputFormat output) {
 
     /** Copies in the buffer: nothing to read back (tests, and the {@code copy} buffer). */
     public ProcessorSettings(BatchDispatcher dispatcher, EventParser parser, int topK, long punctuateIntervalMs,
                              OutcomeListener listener) {
-        this(dispatcher, parser, topK, punctuateIntervalMs, listener, BufferMode.COPY, SourceReader.NONE);
+        this(dispatcher, parser, topK, punctuateIntervalMs, listener, BufferMode.COPY, SourceReader.NONE,
+                OutputFormat.PLAIN);
+    }
+
+    /** A copy writing {@code format}. */
+    public ProcessorSettings withOutput(OutputFormat format) {
+        return new ProcessorSettings(dispatcher, parser, topK, punctuateIntervalMs, listener, bufferMode,
+                sourceReader, format);
     }
 
     public ProcessorSettings {
@@ -27,5 +37,6 @@ public record ProcessorSettings(BatchDispatcher dispatcher, EventParser parser, 
         listener = listener == null ? OutcomeListener.NONE : listener;
         bufferMode = bufferMode == null ? BufferMode.COPY : bufferMode;
         sourceReader = sourceReader == null ? SourceReader.NONE : sourceReader;
+        output = output == null ? OutputFormat.PLAIN : output;
     }
 }

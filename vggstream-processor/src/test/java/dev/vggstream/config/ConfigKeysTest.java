@@ -49,9 +49,10 @@ class ConfigKeysTest {
     }
 
     @Test
-    void keys_without_a_default_are_the_ones_the_model_decides() {
+    void keys_without_a_default_are_the_ones_the_model_or_another_key_decides() {
         assertThat(ConfigKeys.all().stream().filter(k -> !k.hasDefault()).map(ConfigKey::name))
-                .containsExactlyInAnyOrder("model.labels", "model.preprocessing", "model.image-size");
+                .containsExactlyInAnyOrder("model.labels", "model.preprocessing", "model.image-size",
+                        "output.cloudevents.source");
     }
 
     @Test

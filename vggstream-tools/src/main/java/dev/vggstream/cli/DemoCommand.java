@@ -9,6 +9,7 @@ import dev.vggstream.bench.BenchModels;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventHeaders;
 import dev.vggstream.kafka.LocalKafkaBroker;
+import dev.vggstream.metrics.Observability;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.VggService;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -37,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * {@code vggstream demo}: the whole pipeline on this machine with nothing installed: a real Kafka broker (its own
@@ -65,8 +67,13 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cameras", defaultValue = "4", description = "Sources the samples are spread over (default 4)")
     int cameras;
 
-    @Option(names = "--keep", description = "Keep the temporary directory (broker data, model, samples)")
+    @Option(names = "--keep", description = "After the summary, keep the broker, the processor and its live view "
+            + "up until Ctrl-C, and keep the temporary directory (broker data, model, samples)")
     boolean keep;
+
+    @Option(names = "--http-port", defaultValue = "0", description = "Port of the live view and metrics on "
+            + "127.0.0.1 (default 0: a free port, printed)")
+    int httpPort;
 
     @CommandLine.Mixin
     VerboseOption verbose = new VerboseOption();
@@ -88,14 +95,21 @@ final class DemoCommand implements Callable<Integer> {
             try (LocalKafkaBroker broker = step(out, "starting Kafka (KRaft, own JVM)",
                     () -> LocalKafkaBroker.builder().dataDir(work.resolve("kafka")).start())) {
                 AppConfig config = config(broker.bootstrapServers(), data.model(), work);
-                try (VggService service = step(out, "starting the processor (model load + warm-up)",
-                        () -> VggService.start(config, new Health(), VggService.Listeners.none()))) {
+                Health health = new Health();
+                try (Observability observability = Observability.start(config.http(), health);
+                     VggService service = step(out, "starting the processor (model load + warm-up)",
+                             () -> VggService.start(config, health, observability.listeners()))) {
+                    observability.attach(service.streams());
+                    observability.viewUrl().ifPresent(url -> out.println("live view: " + url));
                     if (!service.awaitRunning(Duration.ofSeconds(60))) {
                         throw new CliException(ExitCodes.FAILED, "the processor did not reach RUNNING: "
                                 + service.health().describe());
                     }
                     Summary s = stream(out, broker.bootstrapServers(), data);
                     s.print(out, data);
+                    if (keep) {
+                        keepUp(out, broker.bootstrapServers(), observability);
+                    }
                 }
                 out.println("stopping the processor and Kafka ...");
                 out.flush();
@@ -126,12 +140,26 @@ final class DemoCommand implements Callable<Integer> {
         c.put("model.poll-interval-ms", "0");
         c.put("batch.max-size", Integer.toString(batchSize));
         c.put("batch.max-wait-ms", Long.toString(batchWaitMs));
-        c.put("http.enabled", "false");
+        c.put("http.enabled", "true");
+        c.put("http.host", "127.0.0.1");
+        c.put("http.port", Integer.toString(httpPort));
+        // the samples are the project's own pictures: nothing private to hide
+        c.put("http.view.thumbnails", "true");
         try {
             return AppConfig.defaults().with(c);
         } catch (RuntimeException e) {
             throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
         }
+    }
+
+    /** Blocks until the JVM is stopped (Ctrl-C); the broker's own shutdown hook then stops its process. */
+    private static void keepUp(PrintWriter out, String bootstrap, Observability observability)
+            throws InterruptedException {
+        out.printf("%nkept up until Ctrl-C: Kafka at %s (topics %s, %s, %s), live view at %s%n", bootstrap, INPUT,
+                OUTPUT, DLQ, observability.viewUrl().orElse("(disabled)"));
+        out.println("try: ./vggstream produce --bootstrap-servers " + bootstrap + " --topic " + INPUT + " IMAGES...");
+        out.flush();
+        new CountDownLatch(1).await();
     }
 
     private Summary stream(PrintWriter out, String bootstrap, DemoData data) throws Exception {

@@ -85,6 +85,8 @@ class PayloadsAreDataOnlyTest {
         }
     }
 
+    private static final String STRUCTURED = "application/cloudevents+json";
+
     private record Case(String name, byte[] key, byte[] value, Map<String, String> headers, Expect expect) {
     }
 
@@ -366,6 +368,27 @@ class PayloadsAreDataOnlyTest {
         cases.add(raw("raw: CMYK JPEG (TwelveMonkeys) with URLs in EXIF and XMP", cmyk, Expect.RESULT));
         cases.add(raw("raw: PNG with URLs in tEXt, iTXt XMP (external entities) and iCCP", pngMeta,
                 Expect.RESULT));
+
+        // CloudEvents: source and dataschema are URI-references that must never be resolved
+        String ce = "\"specversion\":\"1.0\",\"id\":\"" + passwdUrl + "\",\"type\":\"" + CANARY_CLASS + "\",";
+        cases.add(raw("cloudevent structured: source, dataschema and extensions name files, the trap and a class",
+                utf8("{" + ce + "\"source\":\"" + canaryUrl + "\",\"dataschema\":\"" + trap.url("schema")
+                        + "\",\"@class\":\"" + CANARY_CLASS + "\",\"ext\":{\"$ref\":\"" + jarUrl
+                        + "\"},\"data_base64\":\"" + png + "\"}"), Expect.RESULT, EventHeaders.CONTENT_TYPE,
+                STRUCTURED));
+        cases.add(raw("cloudevent structured: data is a $ref to the canary file",
+                utf8("{" + ce + "\"source\":\"/cam\",\"data\":{\"$ref\":\"" + canaryUrl + "\"}}"),
+                Expect.dead("CE_DATA_NOT_BASE64"), EventHeaders.CONTENT_TYPE, STRUCTURED));
+        cases.add(raw("cloudevent structured: data_base64 is base64 of a URL of the trap",
+                utf8("{" + ce + "\"source\":\"/cam\",\"data_base64\":\"" + b64(trap.url("ce")) + "\"}"),
+                Expect.dead("NOT_AN_IMAGE"), EventHeaders.CONTENT_TYPE, STRUCTURED));
+        cases.add(raw("cloudevent binary: source and dataschema headers are a jar URL and the trap",
+                TestImages.png(62), Expect.RESULT, "ce_specversion", "1.0", "ce_id", "e", "ce_type", "t",
+                "ce_source", remoteJarUrl, "ce_dataschema", trap.url("binary-schema")));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private Case json(String name, String body, Expect expect) {
