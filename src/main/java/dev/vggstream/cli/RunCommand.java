@@ -59,26 +59,30 @@ final class RunCommand implements Callable<Integer> {
             // a failed start frees the port: the command may run inside a longer-lived JVM (tests)
             observability.closeUnlessAttached();
         }
-        Thread hook = new Thread(() -> {
+        CleanStop stop = new CleanStop(() -> {
             service.close();
             observability.close();
-        }, "vggstream-shutdown");
+        });
+        // SIGTERM and Ctrl-C stop cleanly and the command returns 0; the hook covers any other JVM exit
+        stop.onSignals("TERM", "INT");
+        Thread hook = new Thread(stop, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.awaitStop();
         Throwable fatal = service.fatal();
         if (fatal != null) {
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
-                service.close();
-                observability.close();
             } catch (IllegalStateException shuttingDown) {
                 // the JVM is already stopping; the hook closes the service
             }
-            int code = fatal instanceof org.apache.kafka.common.errors.AuthenticationException
+            stop.run();
+            int code = fatal instanceof KafkaAccessException
+                    || fatal instanceof org.apache.kafka.common.errors.AuthenticationException
                     || fatal instanceof org.apache.kafka.common.errors.AuthorizationException
                     ? ExitCodes.KAFKA : ExitCodes.FAILED;
             throw new CliException(code, "stopped: " + fatal.getMessage(), fatal);
         }
+        stop.run();
         log.info("processor stopped");
         return ExitCodes.OK;
     }

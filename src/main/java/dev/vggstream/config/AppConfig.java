@@ -319,6 +319,10 @@ public final class AppConfig {
         return get(ConfigKeys.HTTP_PORT);
     }
 
+    public long startupKafkaTimeoutMs() {
+        return get(ConfigKeys.STARTUP_KAFKA_TIMEOUT_MS);
+    }
+
     public long shutdownTimeoutMs() {
         return get(ConfigKeys.SHUTDOWN_TIMEOUT_MS);
     }

@@ -119,6 +119,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> HTTP_PORT = integer("http.port", 8080, 0, 65_535,
             "Port of the HTTP server; 0 picks a free port (tests).");
 
+    // ---- start-up
+    public static final ConfigKey<Long> STARTUP_KAFKA_TIMEOUT_MS = duration("startup.kafka-timeout-ms", 30_000L, 1,
+            TEN_MINUTES_MS, "Longest the start waits for Kafka (connect, topics, permissions) before exit code 4.");
+
     // ---- shutdown
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT_MS = duration("shutdown.timeout-ms", 30_000L, 0,
             TEN_MINUTES_MS, "Longest a clean shutdown may take (finish batches, commit offsets) before exiting.");
