@@ -95,6 +95,7 @@ public final class VggService implements AutoCloseable {
     public static VggService start(AppConfig config, Health health, Listeners listeners)
             throws KafkaAccessException, ModelException, Devices.DeviceUnavailableException {
         log.info("effective configuration:\n  {}", String.join("\n  ", config.effectiveLines()));
+        config.warnings().forEach(w -> log.warn("configuration: {}", w));
         // the device is known in milliseconds: refuse a missing GPU before connecting or loading anything
         DeviceConfig device = chooseDevice(config);
         Properties props = StreamsProperties.of(config);

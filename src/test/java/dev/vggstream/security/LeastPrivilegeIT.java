@@ -93,6 +93,8 @@ class LeastPrivilegeIT {
                         "org.apache.kafka.metadata.authorizer.StandardAuthorizer")
                 .serverProperty("super.users", "User:ANONYMOUS")
                 .serverProperty("allow.everyone.if.no.acl.found", "false")
+                // a busy build machine has been seen to need more than the default minute
+                .startTimeout(Duration.ofMinutes(3))
                 .start();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         model = StreamFixtures.tinyModel(dir, 5);
