@@ -3,6 +3,7 @@ package dev.vggstream.cli;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.config.ConfigException;
 import dev.vggstream.inference.ModelException;
+import dev.vggstream.metrics.LogFormat;
 import dev.vggstream.metrics.Observability;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.KafkaAccessException;
@@ -34,6 +35,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig c = loadConfig(config);
+        LogFormat.apply(c.logFormat());
         Health health = new Health();
         Observability observability;
         try {

@@ -336,6 +336,10 @@ public final class AppConfig {
         return get(ConfigKeys.HTTP_PORT);
     }
 
+    public String logFormat() {
+        return get(ConfigKeys.LOG_FORMAT);
+    }
+
     public long startupKafkaTimeoutMs() {
         return get(ConfigKeys.STARTUP_KAFKA_TIMEOUT_MS);
     }

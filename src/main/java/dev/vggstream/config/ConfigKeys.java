@@ -119,6 +119,10 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> HTTP_PORT = integer("http.port", 8080, 0, 65_535,
             "Port of the HTTP server; 0 picks a free port (tests).");
 
+    // ---- logging
+    public static final ConfigKey<String> LOG_FORMAT = oneOf("log.format", "text",
+            "text (one line per event) or json (one JSON object per line, for log pipelines).", "text", "json");
+
     // ---- start-up
     public static final ConfigKey<Long> STARTUP_KAFKA_TIMEOUT_MS = duration("startup.kafka-timeout-ms", 30_000L, 1,
             TEN_MINUTES_MS, "Longest the start waits for Kafka (connect, topics, permissions) before exit code 4.");

@@ -143,7 +143,7 @@ public final class KafkaPermissions {
             return op + " on TOPIC '" + topic + "' (" + key + ")";
         }
         if (topic.startsWith(prefix)) {
-            return "CREATE, READ, WRITE or DESCRIBE_CONFIGS on TOPIC '" + topic + "' (an internal topic: ACLs on"
+            return "CREATE, READ or WRITE on TOPIC '" + topic + "' (an internal topic: ACLs on"
                     + " topics prefixed '" + prefix + "')";
         }
         return "TOPIC '" + topic + "'";

@@ -231,14 +231,16 @@ public final class VggService implements AutoCloseable {
         }
     }
 
-    /** The changelog of the image buffer: the ACLs of docs/security.md row 5, as Streams uses them. */
+    /**
+     * The changelog of the image buffer: the ACLs of docs/security.md row 5, as Streams uses them (it creates,
+     * writes and restores it; it never reads the topic's configs, so DESCRIBE_CONFIGS is not asked for).
+     */
     static List<KafkaPermissions.TopicAccess> internalAccess(AppConfig c) {
         String changelog = c.kafkaApplicationId() + "-" + VggTopology.BUFFER_STORE + "-changelog";
         String key = "internal topic, prefixed kafka.application.id + '-'";
         return List.of(new KafkaPermissions.TopicAccess(changelog, AclOperation.CREATE, key),
                 new KafkaPermissions.TopicAccess(changelog, AclOperation.READ, key),
-                new KafkaPermissions.TopicAccess(changelog, AclOperation.WRITE, key),
-                new KafkaPermissions.TopicAccess(changelog, AclOperation.DESCRIBE_CONFIGS, key));
+                new KafkaPermissions.TopicAccess(changelog, AclOperation.WRITE, key));
     }
 
     /** What the processor does with each of its topics: the ACLs of docs/security.md rows 1, 3 and 4. */

@@ -139,9 +139,7 @@ class LeastPrivilegeIT {
                 new Grant("4 dlq", ResourceType.TOPIC, PatternType.LITERAL, n.dlq(), AclOperation.WRITE),
                 new Grant("5 internal", ResourceType.TOPIC, PatternType.PREFIXED, prefix, AclOperation.CREATE),
                 new Grant("5 internal", ResourceType.TOPIC, PatternType.PREFIXED, prefix, AclOperation.READ),
-                new Grant("5 internal", ResourceType.TOPIC, PatternType.PREFIXED, prefix, AclOperation.WRITE),
-                new Grant("5 internal", ResourceType.TOPIC, PatternType.PREFIXED, prefix,
-                        AclOperation.DESCRIBE_CONFIGS)));
+                new Grant("5 internal", ResourceType.TOPIC, PatternType.PREFIXED, prefix, AclOperation.WRITE)));
         if (exactlyOnce) {
             g.add(new Grant("6 transactional ids", ResourceType.TRANSACTIONAL_ID, PatternType.PREFIXED, prefix,
                     AclOperation.WRITE));
