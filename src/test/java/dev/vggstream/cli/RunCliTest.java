@@ -78,6 +78,8 @@ class RunCliTest {
         }
         String logs = captured.toString(StandardCharsets.UTF_8);
         assertThat(r.exitCode()).as(r.err() + logs).isEqualTo(ExitCodes.KAFKA);
+        assertThat(r.errorLines()).as("the connection wait is startup.kafka-timeout-ms")
+                .singleElement().asString().contains("within 1 s");
         List<JsonNode> lines = new ArrayList<>();
         for (String line : logs.lines().filter(l -> l.startsWith("{")).toList()) {
             lines.add(new ObjectMapper().readTree(line));
