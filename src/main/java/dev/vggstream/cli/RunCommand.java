@@ -70,21 +70,20 @@ final class RunCommand implements Callable<Integer> {
         Thread hook = new Thread(stop, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.awaitStop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping; the hook closes the service
+        }
+        stop.run();
         Throwable fatal = service.fatal();
         if (fatal != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping; the hook closes the service
-            }
-            stop.run();
             int code = fatal instanceof KafkaAccessException
                     || fatal instanceof org.apache.kafka.common.errors.AuthenticationException
                     || fatal instanceof org.apache.kafka.common.errors.AuthorizationException
                     ? ExitCodes.KAFKA : ExitCodes.FAILED;
             throw new CliException(code, "stopped: " + fatal.getMessage(), fatal);
         }
-        stop.run();
         log.info("processor stopped");
         return ExitCodes.OK;
     }
