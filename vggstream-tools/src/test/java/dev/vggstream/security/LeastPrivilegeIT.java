@@ -2,7 +2,7 @@ package dev.vggstream.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vggstream.cli.ExitCodes;
+import dev.vggstream.run.ExitCodes;
 import dev.vggstream.cli.VggStreamCommand;
 import dev.vggstream.event.EventHeaders;
 import dev.vggstream.it.StreamFixtures;
