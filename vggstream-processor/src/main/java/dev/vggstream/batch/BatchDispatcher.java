@@ -40,6 +40,7 @@ public final class BatchDispatcher implements AutoCloseable {
     private final BatchSettings settings;
     private final BatchListener listener;
     private final LongSupplier clockMs;
+    private final LatencyClock latency;
     private final Mode mode;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
@@ -54,11 +55,12 @@ public final class BatchDispatcher implements AutoCloseable {
     private float[] buffer = new float[0];
 
     private BatchDispatcher(ModelSource source, BatchSettings settings, BatchListener listener, LongSupplier clockMs,
-                            Mode mode) {
+                            LatencyClock latency, Mode mode) {
         this.source = source;
         this.settings = settings;
         this.listener = listener;
         this.clockMs = clockMs;
+        this.latency = latency;
         this.mode = mode;
         this.worker = mode == Mode.ASYNC ? new Thread(this::workLoop, "vggstream-inference") : null;
         if (worker != null) {
@@ -68,13 +70,18 @@ public final class BatchDispatcher implements AutoCloseable {
     }
 
     public static BatchDispatcher async(ModelSource source, BatchSettings settings, BatchListener listener) {
-        return new BatchDispatcher(source, settings, listener, System::currentTimeMillis, Mode.ASYNC);
+        return new BatchDispatcher(source, settings, listener, System::currentTimeMillis, LatencyClock.SYSTEM,
+                Mode.ASYNC);
     }
 
-    /** No thread: batches run in the caller's thread, with time as the caller says (tests). */
+    /**
+     * No thread: batches run in the caller's thread, due when the caller's time says (tests); latencies are read
+     * from {@code clockMs}, the one clock of this dispatcher.
+     */
     public static BatchDispatcher inline(ModelSource source, BatchSettings settings, BatchListener listener,
                                          LongSupplier clockMs) {
-        return new BatchDispatcher(source, settings, listener, clockMs, Mode.INLINE);
+        return new BatchDispatcher(source, settings, listener, clockMs, LatencyClock.ofMillis(clockMs),
+                Mode.INLINE);
     }
 
     public BatchSettings settings() {
@@ -83,6 +90,11 @@ public final class BatchDispatcher implements AutoCloseable {
 
     public ModelSource source() {
         return source;
+    }
+
+    /** The clock of every latency: tasks read it on receipt and when they forward a result. */
+    public LatencyClock latencyClock() {
+        return latency;
     }
 
     /**
@@ -276,7 +288,8 @@ public final class BatchDispatcher implements AutoCloseable {
         }
     }
 
-    private void runBatch(List<Pending> batch, ServedModel served, long start) {
+    private void runBatch(List<Pending> batch, ServedModel served, long startMs) {
+        long start = latency.nanos();
         BatchClassifier classifier = served.classifier();
         ModelInfo model = classifier.info();
         ImageSpec spec = served.spec();
@@ -287,12 +300,12 @@ public final class BatchDispatcher implements AutoCloseable {
         }
         List<Pending> ready = new ArrayList<>(batch.size());
         for (Pending p : batch) {
-            listener.queued(start - p.receivedMs());
+            listener.queued((start - p.receivedNanos()) / 1_000_000L);
             try {
                 copyIn(p, spec, pipeline, ready.size() * floats);
                 ready.add(p);
             } catch (ImageException e) {
-                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(), 0));
+                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedNanos(), 0));
             }
         }
         if (ready.isEmpty()) {
@@ -301,18 +314,18 @@ public final class BatchDispatcher implements AutoCloseable {
         // the model only ever sees the batch sizes it was warmed at: pad with blank images
         int modelBatch = settings.modelBatchSize(ready.size());
         java.util.Arrays.fill(buffer, ready.size() * floats, modelBatch * floats, 0f);
-        long t0 = System.nanoTime();
+        long t0 = latency.nanos();
         try {
             float[][] probabilities = classifier.classify(buffer, modelBatch);
-            long nanos = System.nanoTime() - t0;
+            long nanos = latency.nanos() - t0;
             listener.batch(ready.size(), nanos, false);
             for (int i = 0; i < ready.size(); i++) {
                 Pending p = ready.get(i);
-                p.mailbox().deliver(Outcome.success(p, probabilities[i], model, ready.size(), start - p.receivedMs(),
+                p.mailbox().deliver(Outcome.success(p, probabilities[i], model, ready.size(), start - p.receivedNanos(),
                         nanos));
             }
         } catch (RuntimeException e) {
-            listener.batch(ready.size(), System.nanoTime() - t0, true);
+            listener.batch(ready.size(), latency.nanos() - t0, true);
             isolate(ready, served, start, e);
         }
     }
@@ -327,21 +340,22 @@ public final class BatchDispatcher implements AutoCloseable {
                     ready.size(), batchError.toString());
         }
         for (Pending p : ready) {
-            long t0 = System.nanoTime();
+            long t0 = latency.nanos();
             try {
                 if (ready.size() == 1) {
                     throw batchError;
                 }
                 copyIn(p, spec, served.pipeline(), 0);
                 float[] probabilities = classifier.classify(buffer, 1)[0];
-                long nanos = System.nanoTime() - t0;
+                long nanos = latency.nanos() - t0;
                 listener.batch(1, nanos, false);
-                p.mailbox().deliver(Outcome.success(p, probabilities, model, 1, start - p.receivedMs(), nanos));
+                p.mailbox().deliver(Outcome.success(p, probabilities, model, 1, start - p.receivedNanos(), nanos));
             } catch (RuntimeException | ImageException e) {
                 if (e != batchError) {
-                    listener.batch(1, System.nanoTime() - t0, true);
+                    listener.batch(1, latency.nanos() - t0, true);
                 }
-                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedMs(), System.nanoTime() - t0));
+                p.mailbox().deliver(Outcome.failure(p, e, model, start - p.receivedNanos(),
+                        latency.nanos() - t0));
             }
         }
     }

@@ -116,6 +116,23 @@ public final class AppConfig {
         return Collections.unmodifiableMap(kafka);
     }
 
+    /**
+     * Warnings about the configuration that do not stop the start: {@code kafka.*} keys that no Kafka client knows
+     * (misspelt, or meant for a plugin), with the nearest known key. Passed on all the same, values never shown.
+     */
+    public List<String> warnings() {
+        List<String> out = new ArrayList<>();
+        for (String key : new TreeMap<>(settings).keySet()) {
+            String k = key.startsWith(ConfigKey.KAFKA_PREFIX) ? key.substring(ConfigKey.KAFKA_PREFIX.length()) : null;
+            if (k != null && !KafkaKeys.isKnown(k)) {
+                out.add(key + " is not a setting of any Kafka client"
+                        + KafkaKeys.closest(k).map(c -> " (did you mean " + ConfigKey.KAFKA_PREFIX + c + "?)").orElse("")
+                        + "; passed on as given, its value hidden in logs");
+            }
+        }
+        return out;
+    }
+
     /** One {@code key = value (source: ...)} line per key, sorted, secrets hidden. */
     public List<String> effectiveLines() {
         return new TreeMap<>(settings).values().stream().map(Setting::describe).toList();
@@ -351,6 +368,14 @@ public final class AppConfig {
 
     public boolean httpViewThumbnails() {
         return get(ConfigKeys.HTTP_VIEW_THUMBNAILS);
+    }
+
+    public String logFormat() {
+        return get(ConfigKeys.LOG_FORMAT);
+    }
+
+    public long startupKafkaTimeoutMs() {
+        return get(ConfigKeys.STARTUP_KAFKA_TIMEOUT_MS);
     }
 
     public long shutdownTimeoutMs() {

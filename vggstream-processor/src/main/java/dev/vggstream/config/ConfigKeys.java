@@ -138,6 +138,14 @@ public final class ConfigKeys {
     public static final ConfigKey<Boolean> HTTP_VIEW_THUMBNAILS = bool("http.view.thumbnails", false,
             "Show small thumbnails of recent images on the live page (off: frames can be private).");
 
+    // ---- logging
+    public static final ConfigKey<String> LOG_FORMAT = oneOf("log.format", "text",
+            "text (one line per event) or json (one JSON object per line, for log pipelines).", "text", "json");
+
+    // ---- start-up
+    public static final ConfigKey<Long> STARTUP_KAFKA_TIMEOUT_MS = duration("startup.kafka-timeout-ms", 30_000L, 1,
+            TEN_MINUTES_MS, "Longest the start waits for Kafka (connect, topics, permissions) before exit code 4.");
+
     // ---- shutdown
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT_MS = duration("shutdown.timeout-ms", 30_000L, 0,
             TEN_MINUTES_MS, "Longest a clean shutdown may take (finish batches, commit offsets) before exiting.");

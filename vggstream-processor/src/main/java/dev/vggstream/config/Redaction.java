@@ -40,11 +40,25 @@ public final class Redaction {
     private Redaction() {
     }
 
-    /** Whether the value of {@code key} (with or without the {@code kafka.} prefix) is hidden entirely. */
+    /**
+     * Whether the value of {@code key} (with or without the {@code kafka.} prefix) is hidden entirely. A
+     * {@code kafka.*} key that no Kafka client knows is hidden too: it may be a misspelt secret
+     * ({@code kafka.ssl.truststore.pasword}) that no fragment catches.
+     */
     public static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
         if (k.startsWith(ConfigKey.KAFKA_PREFIX)) {
             k = k.substring(ConfigKey.KAFKA_PREFIX.length());
+            if (!KafkaKeys.isKnown(k)) {
+                return true;
+            }
+        }
+        for (String segment : k.split("[._-]")) {
+            // key, apikey, privatekey, accesskey...; "keystore" or "key.serializer" name no secret
+            if (segment.endsWith("key") && !k.endsWith(".serializer") && !k.endsWith(".deserializer")
+                    && !k.endsWith(".serde")) {
+                return true;
+            }
         }
         for (String fragment : SECRET_FRAGMENTS) {
             if (k.contains(fragment)) {

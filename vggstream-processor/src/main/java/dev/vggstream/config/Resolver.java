@@ -35,6 +35,8 @@ final class Resolver {
             // An empty value removes a pass-through key, e.g. an environment variable unsetting a file entry.
             if (!raw.text().isBlank()) {
                 settings.put(raw.key(), new Setting(raw.key(), raw.text(), raw.text(), raw.source()));
+                KafkaKeys.problem(raw.key().substring(ConfigKey.KAFKA_PREFIX.length()), raw.text().strip())
+                        .ifPresent(p -> errors.add(p + " (" + raw.origin() + ")"));
             }
         }
         errors.addAll(crossChecks(settings));

@@ -291,11 +291,24 @@ public final class ImageDecoder {
                 || lower.contains("unsupported jpeg process")) {
             return new ImageException(ImageException.Reason.UNSUPPORTED_FORMAT, "unsupported image: " + m, e);
         }
-        if (lower.contains("premature end") || lower.contains("unexpected end") || lower.contains("eof")
-                || lower.contains("truncated") || causedBy(e, EOFException.class)) {
+        if (meansCutOff(m) || causedBy(e, EOFException.class)) {
             return new ImageException(ImageException.Reason.TRUNCATED, "image data is truncated: " + m, e);
         }
         return new ImageException(ImageException.Reason.CORRUPT, "cannot decode image: " + m, e);
+    }
+
+    /**
+     * Whether a decoder's message says the file was cut off (TRUNCATED) rather than damaged (CORRUPT). libjpeg's
+     * "Corrupt JPEG data: premature end of data segment" is damage: the entropy decoder met a marker inside data that
+     * should have gone on (a corrupted scan); a file cut off reads "Premature end of JPEG file" or "Missing EOI".
+     */
+    static boolean meansCutOff(String message) {
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("corrupt jpeg data")) {
+            return false;
+        }
+        return m.contains("premature end") || m.contains("unexpected end") || m.contains("eof")
+                || m.contains("truncated");
     }
 
     /** The messages of {@code e} and its causes, e.g. "Error reading PNG image data: invalid block type". */
@@ -325,8 +338,7 @@ public final class ImageDecoder {
     private static void checkWarnings(List<String> warnings) throws ImageException {
         String w = warnings.stream().filter(ImageDecoder::meansBrokenData).findFirst().orElse(null);
         if (w != null) {
-            String lw = w.toLowerCase(java.util.Locale.ROOT);
-            boolean truncated = lw.contains("premature end") || lw.contains("truncated");
+            boolean truncated = meansCutOff(w);
             throw new ImageException(truncated ? ImageException.Reason.TRUNCATED : ImageException.Reason.CORRUPT,
                     "image data is " + (truncated ? "truncated" : "corrupt") + ": " + w);
         }

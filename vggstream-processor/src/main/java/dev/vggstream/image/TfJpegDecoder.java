@@ -11,7 +11,6 @@ import org.tensorflow.proto.RunOptions;
 import org.tensorflow.types.TString;
 import org.tensorflow.types.TUint8;
 
-import java.util.Locale;
 
 /**
  * JPEG decoding with the libjpeg-turbo inside TensorFlow, set as Pillow sets it (accurate integer IDCT, fancy
@@ -71,8 +70,7 @@ final class TfJpegDecoder {
         } catch (RuntimeException e) {
             // TensorFlow reports a broken file as an invalid argument of the op
             String m = e.getMessage() == null ? e.toString() : e.getMessage().split("\n", 2)[0];
-            String lower = m.toLowerCase(Locale.ROOT);
-            boolean truncated = lower.contains("premature") || lower.contains("truncated");
+            boolean truncated = ImageDecoder.meansCutOff(m);
             throw new ImageException(truncated ? ImageException.Reason.TRUNCATED : ImageException.Reason.CORRUPT,
                     "cannot decode JPEG: " + m, e);
         }

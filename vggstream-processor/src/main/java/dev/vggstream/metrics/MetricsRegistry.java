@@ -36,6 +36,7 @@ public final class MetricsRegistry implements AutoCloseable {
     static final String MODEL_INFO = "vggstream.model.info";
     static final String MODEL_LOADS = "vggstream.model.loads";
     static final String HEALTH = "vggstream.health";
+    static final String BUILD_INFO = "vggstream.build.info";
     /** The Prometheus text format, version 0.0.4. */
     static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPENMETRICS_FORMAT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -77,6 +78,8 @@ public final class MetricsRegistry implements AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
         ProcessMemory.bindTo(registry);
+        Gauge.builder(BUILD_INFO, () -> 1).description("The running build: always 1, the version is the label")
+                .tag("version", BuildInfo.version()).register(registry);
     }
 
     public BatchListener batches() {

@@ -3,6 +3,7 @@ package dev.vggstream.run;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.config.ConfigException;
 import dev.vggstream.inference.ModelException;
+import dev.vggstream.metrics.LogFormat;
 import dev.vggstream.metrics.Observability;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.KafkaAccessException;
@@ -34,6 +35,7 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         AppConfig c = loadConfig(config);
+        LogFormat.apply(c.logFormat());
         Health health = new Health();
         Observability observability;
         try {
@@ -59,22 +61,25 @@ public final class RunCommand implements Callable<Integer> {
             // a failed start frees the port: the command may run inside a longer-lived JVM (tests)
             observability.closeUnlessAttached();
         }
-        Thread hook = new Thread(() -> {
+        CleanStop stop = new CleanStop(() -> {
             service.close();
             observability.close();
-        }, "vggstream-shutdown");
+        });
+        // SIGTERM and Ctrl-C stop cleanly and the command returns 0; the hook covers any other JVM exit
+        stop.onSignals("TERM", "INT");
+        Thread hook = new Thread(stop, "vggstream-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         service.awaitStop();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already stopping; the hook closes the service
+        }
+        stop.run();
         Throwable fatal = service.fatal();
         if (fatal != null) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-                service.close();
-                observability.close();
-            } catch (IllegalStateException shuttingDown) {
-                // the JVM is already stopping; the hook closes the service
-            }
-            int code = fatal instanceof org.apache.kafka.common.errors.AuthenticationException
+            int code = fatal instanceof KafkaAccessException
+                    || fatal instanceof org.apache.kafka.common.errors.AuthenticationException
                     || fatal instanceof org.apache.kafka.common.errors.AuthorizationException
                     ? ExitCodes.KAFKA : ExitCodes.FAILED;
             throw new CliException(code, "stopped: " + fatal.getMessage(), fatal);

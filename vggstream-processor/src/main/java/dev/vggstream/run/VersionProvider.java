@@ -1,17 +1,17 @@
 package dev.vggstream.run;
 
+import dev.vggstream.metrics.BuildInfo;
 import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
-/** Version from the jar manifest, with the Kafka client version it runs on. */
+/** The build's version, with the Kafka client version it runs on. */
 public final class VersionProvider implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-        String v = VersionProvider.class.getPackage().getImplementationVersion();
-        return new String[] {"vggstream " + (v == null ? "dev" : v), "Kafka clients " + kafkaVersion(),
+        return new String[] {"vggstream " + BuildInfo.version(), "Kafka clients " + kafkaVersion(),
                 "TensorFlow Java 1.1.0"};
     }
 

@@ -21,6 +21,7 @@ import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
 import dev.vggstream.topology.Topics;
 import dev.vggstream.topology.VggTopology;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -71,10 +72,14 @@ public final class VggService implements AutoCloseable {
     private final DeviceConfig device;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
+    private final Properties admin;
+    private final java.util.concurrent.atomic.AtomicBoolean internalChecked =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private volatile Throwable fatal;
 
     private VggService(AppConfig config, Health health, ModelHolder model, BatchDispatcher dispatcher,
-                       KafkaStreams streams, ModelWatcher watcher, DeviceConfig device) {
+                       KafkaStreams streams, ModelWatcher watcher, DeviceConfig device, Properties admin) {
+        this.admin = admin;
         this.config = config;
         this.health = health;
         this.model = model;
@@ -91,14 +96,17 @@ public final class VggService implements AutoCloseable {
     public static VggService start(AppConfig config, Health health, Listeners listeners)
             throws KafkaAccessException, ModelException, Devices.DeviceUnavailableException {
         log.info("effective configuration:\n  {}", String.join("\n  ", config.effectiveLines()));
+        config.warnings().forEach(w -> log.warn("configuration: {}", w));
         // the device is known in milliseconds: refuse a missing GPU before connecting or loading anything
         DeviceConfig device = chooseDevice(config);
         Properties props = StreamsProperties.of(config);
         Properties admin = KafkaAdmin.adminProperties(props);
-        KafkaAdmin.check(admin, KafkaAdmin.defaultTimeout());
+        Duration kafkaTimeout = Duration.ofMillis(config.startupKafkaTimeoutMs());
+        KafkaAdmin.check(admin, kafkaTimeout);
         if (config.topicsCreate()) {
-            KafkaAdmin.createMissing(admin, topicSpecs(config), KafkaAdmin.defaultTimeout());
+            KafkaAdmin.createMissing(admin, topicSpecs(config), kafkaTimeout);
         }
+        KafkaPermissions.checkTopics(admin, topicAccess(config), kafkaTimeout);
         ModelHolder model = loadModel(config, device);
         Warmup.imagePath(new EventParser(eventLimits(config)), model.peek().pipeline(), config.inferenceWarmupImages());
         health.modelReady(true);
@@ -120,7 +128,7 @@ public final class VggService implements AutoCloseable {
                         config.inferenceWarmup() ? batchSettings(config).modelBatchSizes() : new int[0],
                         config.modelPollIntervalMs());
             }
-            VggService service = new VggService(config, health, model, dispatcher, streams, watcher, device);
+            VggService service = new VggService(config, health, model, dispatcher, streams, watcher, device, admin);
             streams.setStateListener((now, before) -> service.stateChanged(now));
             streams.setUncaughtExceptionHandler(service::uncaught);
             streams.start();
@@ -223,9 +231,58 @@ public final class VggService implements AutoCloseable {
                 new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
     }
 
+    /**
+     * Once RUNNING, Streams has created its changelog: check the permissions that otherwise show only when the first
+     * image is buffered (WRITE), so that a missing ACL stops the processor at start, not at the first record.
+     */
+    private void checkInternalTopics() {
+        try {
+            KafkaPermissions.checkTopics(admin, internalAccess(config),
+                    Duration.ofMillis(config.startupKafkaTimeoutMs()));
+        } catch (KafkaAccessException e) {
+            fatal = e;
+            health.failed(e.getMessage());
+            log.error("{}. Stopping.", e.getMessage());
+            stopped.countDown();
+        }
+    }
+
+    /**
+     * The changelog of the image buffer: the ACLs of docs/security.md row 5, as Streams uses them (it creates,
+     * writes and restores it; it never reads the topic's configs, so DESCRIBE_CONFIGS is not asked for).
+     */
+    static List<KafkaPermissions.TopicAccess> internalAccess(AppConfig c) {
+        String changelog = c.kafkaApplicationId() + "-" + VggTopology.BUFFER_STORE + "-changelog";
+        String key = "internal topic, prefixed kafka.application.id + '-'";
+        return List.of(new KafkaPermissions.TopicAccess(changelog, AclOperation.CREATE, key),
+                new KafkaPermissions.TopicAccess(changelog, AclOperation.READ, key),
+                new KafkaPermissions.TopicAccess(changelog, AclOperation.WRITE, key));
+    }
+
+    /** What the processor does with each of its topics: the ACLs of docs/security.md rows 1, 3 and 4. */
+    static List<KafkaPermissions.TopicAccess> topicAccess(AppConfig c) {
+        return List.of(new KafkaPermissions.TopicAccess(c.topicsInput(), AclOperation.READ, "topics.input"),
+                new KafkaPermissions.TopicAccess(c.topicsOutput(), AclOperation.WRITE, "topics.output"),
+                new KafkaPermissions.TopicAccess(c.topicsDlq(), AclOperation.WRITE, "topics.dlq"));
+    }
+
+    static KafkaPermissions.Identity identity(AppConfig c) {
+        Map<String, String> keys = new java.util.HashMap<>();
+        for (KafkaPermissions.TopicAccess t : topicAccess(c)) {
+            keys.putIfAbsent(t.topic(), t.key());
+        }
+        return new KafkaPermissions.Identity(c.kafkaApplicationId(),
+                "exactly_once_v2".equals(c.kafkaProcessingGuarantee()), keys);
+    }
+
     private void stateChanged(KafkaStreams.State now) {
         health.streamsState(now);
         log.info("Kafka Streams is {}", now);
+        if (now == KafkaStreams.State.RUNNING && !internalChecked.getAndSet(true)) {
+            Thread check = new Thread(this::checkInternalTopics, "vggstream-permission-check");
+            check.setDaemon(true);
+            check.start();
+        }
         if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
             stopped.countDown();
         }
@@ -234,9 +291,11 @@ public final class VggService implements AutoCloseable {
     private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse uncaught(Throwable e) {
         Throwable root = rootCause(e);
         if (root instanceof AuthenticationException || root instanceof AuthorizationException) {
-            fatal = root;
-            health.failed(root.getMessage());
-            log.error("Kafka refused access: {}. Stopping.", root.getMessage());
+            String why = root instanceof AuthorizationException a ? explain(a)
+                    : "Kafka refused access: " + root.getMessage();
+            fatal = new KafkaAccessException(why, root);
+            health.failed(why);
+            log.error("{}. Stopping.", why);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         long now = System.currentTimeMillis();
@@ -254,6 +313,23 @@ public final class VggService implements AutoCloseable {
         }
         log.warn("a stream thread failed; replacing it (its tasks resume from their last commit)", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    /**
+     * Names what Kafka refused. A refused internal topic is looked at again, because Streams reports a refused
+     * CREATE without the topic's name: the changelog's own permissions say which operation is missing.
+     */
+    private String explain(AuthorizationException e) {
+        if (e instanceof org.apache.kafka.common.errors.TopicAuthorizationException t
+                && (t.unauthorizedTopics().isEmpty()
+                || t.unauthorizedTopics().stream().anyMatch(n -> n.startsWith(config.kafkaApplicationId() + "-")))) {
+            try {
+                KafkaPermissions.checkTopics(admin, internalAccess(config), Duration.ofSeconds(10));
+            } catch (KafkaAccessException precise) {
+                return precise.getMessage();
+            }
+        }
+        return KafkaPermissions.explain(e, identity(config));
     }
 
     static Throwable rootCause(Throwable e) {

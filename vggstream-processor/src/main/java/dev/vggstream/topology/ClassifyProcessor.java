@@ -65,7 +65,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /** A record waiting for its outcome; {@code image} only for the listener (null while restoring a refusal). */
     private record Entry(long seq, InputRecord input, String id, String source, long eventTimestamp,
-                         long receivedMs, byte[] image) {
+                         long receivedNanos, byte[] image) {
     }
 
     ClassifyProcessor(ProcessorSettings settings) {
@@ -105,7 +105,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
                         new RecordHeaders());
                 reject(kv.key, gone, Stage.DECODE, sourceGone(b), true);
             } else {
-                admit(kv.key, in, b.receivedMs(), true);
+                // the latency clock is anchored to the epoch: the first receipt still counts
+                admit(kv.key, in, b.receivedMs(), b.receivedMs() * 1_000_000L, true);
             }
         }
         log.info("task {}: resubmitted {} buffered images after a restart or rebalance", context.taskId(), all.size());
@@ -138,7 +139,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         InputRecord in = new InputRecord(meta.topic(), meta.partition(), meta.offset(), record.timestamp(),
                 record.key(), record.value(), record.headers());
         long seq = nextSeq;
-        if (admit(seq, in, context.currentSystemTimeMs(), false)) {
+        if (admit(seq, in, context.currentSystemTimeMs(), settings.dispatcher().latencyClock().nanos(), false)) {
             nextSeq++;
         }
         drain();
@@ -150,7 +151,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
      *
      * @return whether the record now waits in the buffer under {@code seq}
      */
-    private boolean admit(long seq, InputRecord in, long receivedMs, boolean restoring) {
+    private boolean admit(long seq, InputRecord in, long receivedMs, long receivedNanos, boolean restoring) {
         ImageEvent event;
         float[] pixels;
         ServedModel model = settings.dispatcher().source().peek();
@@ -176,9 +177,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
                     : BufferedRecord.copy(in.topic(), in.partition(), in.offset(), in.timestamp(), in.key(),
                     in.value(), in.headers(), receivedMs));
         }
-        waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedMs,
+        waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedNanos,
                 event.image()));
-        settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, mailbox));
+        settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, receivedNanos,
+                mailbox));
         return true;
     }
 
@@ -195,7 +197,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
             return false;
         }
         // still in the store: it leaves with its dead letter, in order, at the first drain
-        waiting.addLast(new Entry(seq, in, null, null, in.timestamp(), context.currentSystemTimeMs(), null));
+        waiting.addLast(new Entry(seq, in, null, null, in.timestamp(), 0, null));
         rejected.put(seq, new Rejection(stage, e));
         return true;
     }
@@ -238,17 +240,18 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     private void forwardResult(Entry e, Outcome o) {
-        long now = context.currentSystemTimeMs();
+        // one clock for the three latencies and the end-to-end time: read in order, they add up
+        long nowNanos = settings.dispatcher().latencyClock().nanos();
+        long totalNanos = nowNanos - e.receivedNanos();
         ModelInfo model = o.model();
         Classification c = new Classification(e.id(), e.source(), Classification.isoTimestamp(e.eventTimestamp()),
                 new Classification.Model(model.name(), model.version()),
                 Prediction.top(o.probabilities(), settings.topK(), model), o.batchSize(),
-                Classification.LatencyMs.ofNanos(o.queueMs() * 1_000_000L, o.inferenceNanos(),
-                        (now - e.receivedMs()) * 1_000_000L),
+                Classification.LatencyMs.ofNanos(o.queueNanos(), o.inferenceNanos(), totalNanos),
                 Classification.InputPosition.of(e.input()));
         context.forward(new Record<>(e.input().key(), ClassificationCodec.toJson(c), e.input().timestamp(),
                 settings.output().result(e.input(), e.id(), e.eventTimestamp())), VggTopology.OUTPUT_SINK);
-        settings.listener().classified(now - e.eventTimestamp(), now - e.receivedMs());
+        settings.listener().classified(nowNanos / 1_000_000L - e.eventTimestamp(), totalNanos / 1_000_000L);
         settings.listener().result(c, e.image());
     }
 

@@ -41,7 +41,8 @@ class BatchDispatcherTest {
     }
 
     Pending pending(long seq, float marker, Mailbox box) {
-        return new Pending(seq, new byte[0], spec, model.image(marker), clock.get(), box);
+        return new Pending(seq, new byte[0], spec, model.image(marker), clock.get(),
+                clock.get() * 1_000_000L, box);
     }
 
     @Test
@@ -68,12 +69,14 @@ class BatchDispatcherTest {
         dispatcher.submit(pending(0, 0.5f, box));
         clock.addAndGet(20);
         dispatcher.submit(pending(1, 0.6f, box));
-        dispatcher.poll(clock.get() + 29);
+        clock.addAndGet(29);
+        dispatcher.poll(clock.get());
         assertThat(model.batchSizes()).isEmpty();
-        dispatcher.poll(clock.get() + 30);
+        clock.addAndGet(1);
+        dispatcher.poll(clock.get());
         assertThat(model.batchSizes()).containsExactly(2);
-        assertThat(box.take(0).queueMs()).isEqualTo(50);
-        assertThat(box.take(1).queueMs()).isEqualTo(30);
+        assertThat(box.take(0).queueNanos()).isEqualTo(50_000_000L);
+        assertThat(box.take(1).queueNanos()).isEqualTo(30_000_000L);
     }
 
     @Test
@@ -135,7 +138,8 @@ class BatchDispatcherTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);
         ImageSpec old = new ImageSpec(8, 8, Preprocessing.TORCH);
-        dispatcher.submit(new Pending(0, png.toByteArray(), old, new float[old.floats()], clock.get(), box));
+        dispatcher.submit(new Pending(0, png.toByteArray(), old, new float[old.floats()], clock.get(),
+                clock.get() * 1_000_000L, box));
         assertThat(box.take(0).probabilities()[0]).isEqualTo(64f);
     }
 
@@ -144,7 +148,8 @@ class BatchDispatcherTest {
         dispatcher = BatchDispatcher.async(ModelSource.of(model, pipeline), BatchSettings.of(16, 20),
                 BatchListener.NONE);
         Mailbox box = new Mailbox("t");
-        dispatcher.submit(new Pending(0, new byte[0], spec, model.image(0.5f), System.currentTimeMillis(), box));
+        dispatcher.submit(new Pending(0, new byte[0], spec, model.image(0.5f), System.currentTimeMillis(),
+                dispatcher.latencyClock().nanos(), box));
         await().atMost(Duration.ofSeconds(5)).until(() -> box.waiting() == 1);
         assertThat(box.take(0).batchSize()).isEqualTo(1);
     }
@@ -164,7 +169,8 @@ class BatchDispatcherTest {
         Mailbox box = new Mailbox("t");
         long t0 = System.nanoTime();
         for (int i = 0; i < 5; i++) {
-            dispatcher.submit(new Pending(i, new byte[0], spec, model.image(0.1f), System.currentTimeMillis(), box));
+            dispatcher.submit(new Pending(i, new byte[0], spec, model.image(0.1f), System.currentTimeMillis(),
+                dispatcher.latencyClock().nanos(), box));
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertThat(dispatcher.overAdmitted()).isGreaterThanOrEqualTo(1);

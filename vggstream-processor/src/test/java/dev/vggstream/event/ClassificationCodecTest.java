@@ -101,12 +101,21 @@ class ClassificationCodecTest {
     }
 
     @Test
-    void latencies_are_milliseconds_rounded_to_the_microsecond() {
+    void latencies_are_milliseconds_truncated_to_the_microsecond() {
         Classification.LatencyMs l = Classification.LatencyMs.ofNanos(1_234_567, 250_000, 98_765_432_100L);
 
-        assertThat(l.queue()).isEqualTo(1.235);
+        assertThat(l.queue()).isEqualTo(1.234);
         assertThat(l.inference()).isEqualTo(0.25);
         assertThat(l.total()).isEqualTo(98_765.432);
+    }
+
+    @Test
+    void truncated_parts_never_add_up_to_more_than_the_truncated_total() {
+        // 1.5 us + 1.5 us of a 3 us total: rounded, the parts would print as 2 + 2 > 3
+        Classification.LatencyMs l = Classification.LatencyMs.ofNanos(1_500, 1_500, 3_000);
+
+        assertThat(Math.round(l.queue() * 1_000) + Math.round(l.inference() * 1_000))
+                .isLessThanOrEqualTo(Math.round(l.total() * 1_000));
     }
 
     @Test

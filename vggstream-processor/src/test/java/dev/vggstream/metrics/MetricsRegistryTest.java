@@ -34,6 +34,12 @@ class MetricsRegistryTest {
     }
 
     @Test
+    void theBuildInfoGaugeIsOneAndLabelledWithTheBuildsVersion() {
+        assertThat(BuildInfo.version()).as("filled in by the build").matches("\\d+\\.\\d+\\.\\d+.*");
+        assertThat(scrape().sum("vggstream_build_info", Map.of("version", BuildInfo.version()))).isEqualTo(1);
+    }
+
+    @Test
     void classifiedImagesAreCountedAndTheirEndToEndLatencyRecorded() {
         metrics.outcomes().classified(120, 40);
         metrics.outcomes().classified(3_000, 50);

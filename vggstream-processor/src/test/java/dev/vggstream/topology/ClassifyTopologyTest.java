@@ -31,6 +31,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,19 +46,26 @@ class ClassifyTopologyTest {
     TestOutputTopic<byte[], byte[]> results;
     TestOutputTopic<byte[], byte[]> deadLetters;
     BatchDispatcher dispatcher;
+    static final Instant START = Instant.parse("2026-11-27T20:00:00Z");
+    /** The dispatcher's clock, moved with the driver's wall clock by {@link #advance}. */
+    final AtomicLong clockMs = new AtomicLong(START.toEpochMilli());
 
     void start(int maxSize, long maxWaitMs) {
         dispatcher = BatchDispatcher.inline(ModelSource.of(model, pipeline), BatchSettings.of(maxSize, maxWaitMs),
-                BatchListener.NONE, System::currentTimeMillis);
+                BatchListener.NONE, clockMs::get);
         ProcessorSettings settings = new ProcessorSettings(dispatcher, new EventParser(), 3, 5, OutcomeListener.NONE);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(VggTopology.build(Topics.defaults(), settings, Map.of()), props,
-                Instant.parse("2026-11-27T20:00:00Z"));
+        driver = new TopologyTestDriver(VggTopology.build(Topics.defaults(), settings, Map.of()), props, START);
         images = driver.createInputTopic("images", new ByteArraySerializer(), new ByteArraySerializer());
         results = driver.createOutputTopic("classifications", new ByteArrayDeserializer(), new ByteArrayDeserializer());
         deadLetters = driver.createOutputTopic("images.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    void advance(Duration d) {
+        clockMs.addAndGet(d.toMillis());
+        driver.advanceWallClockTime(d);
     }
 
     @AfterEach
@@ -121,9 +129,9 @@ class ClassifyTopologyTest {
         sendJson("b", 6);
         assertThat(results.isEmpty()).isTrue();
         assertThat(buffer().approximateNumEntries()).as("waiting images are in the changelogged store").isEqualTo(2);
-        driver.advanceWallClockTime(Duration.ofMillis(50));
+        advance(Duration.ofMillis(50));
         assertThat(results.isEmpty()).isTrue();
-        driver.advanceWallClockTime(Duration.ofMillis(60));
+        advance(Duration.ofMillis(60));
         List<TestRecord<byte[], byte[]>> out = results.readRecordsToList();
         assertThat(out).extracting(r -> json(r).get("id").asText()).containsExactly("a", "b");
         assertThat(json(out.get(0)).get("batchSize").asInt()).isEqualTo(2);
@@ -200,13 +208,37 @@ class ClassifyTopologyTest {
         start(3, 100);
         for (int i = 0; i < 10; i++) {
             sendRaw("img-" + i, i + 1);
-            driver.advanceWallClockTime(Duration.ofMillis(30));
+            advance(Duration.ofMillis(30));
         }
-        driver.advanceWallClockTime(Duration.ofMillis(200));
+        advance(Duration.ofMillis(200));
         List<TestRecord<byte[], byte[]>> out = results.readRecordsToList();
         assertThat(out).extracting(r -> json(r).get("id").asText())
                 .containsExactly("img-0", "img-1", "img-2", "img-3", "img-4", "img-5", "img-6", "img-7", "img-8",
                         "img-9");
+    }
+
+    @Test
+    void everyResultsTotalLatencyIsAtLeastItsQueueWaitPlusItsInference() throws Exception {
+        start(3, 100);
+        // the model takes 7 ms of the dispatcher's clock per call; partial batches wait for max-wait
+        model.beforeEachCall(() -> clockMs.addAndGet(7));
+        for (int i = 0; i < 10; i++) {
+            sendRaw("img-" + i, i + 1);
+            advance(Duration.ofMillis(30));
+        }
+        advance(Duration.ofMillis(200));
+        List<TestRecord<byte[], byte[]>> out = results.readRecordsToList();
+        assertThat(out).hasSize(10);
+        for (TestRecord<byte[], byte[]> r : out) {
+            JsonNode l = json(r).get("latencyMs");
+            long queue = micros(l.get("queue")), inference = micros(l.get("inference")), total = micros(l.get("total"));
+            assertThat(inference).as("the model call, on the dispatcher's clock: " + l).isEqualTo(7_000);
+            assertThat(total).as("total >= queue + inference: " + l).isGreaterThanOrEqualTo(queue + inference);
+        }
+    }
+
+    static long micros(JsonNode millis) {
+        return Math.round(millis.asDouble() * 1_000);
     }
 
     static String header(TestRecord<byte[], byte[]> r, String key) {

@@ -101,6 +101,8 @@ final class ModelBuildCommand implements Callable<Integer> {
             model.export(out, vgg.metadata(params, source, "vggstream " + String.join(" ",
                     spec.commandLine().getParseResult().originalArgs())));
             p.advance(1);
+            // the bar's line is finished first: on a terminal stdout and stderr share it
+            p.close();
             w.printf(Locale.ROOT, "built %s (width %s, %d classes, %s, %s preprocessing): %,d parameters, weights %s%n",
                     vgg.torchvisionName(), vgg.width(), vgg.numClasses(),
                     vgg.dynamicSize() ? "any input size" : vgg.imageSize() + "x" + vgg.imageSize() + " input",

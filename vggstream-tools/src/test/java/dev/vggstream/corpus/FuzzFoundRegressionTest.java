@@ -24,7 +24,7 @@ class FuzzFoundRegressionTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
             arithmetic_progressive_bad_code.jpg | CORRUPT   | Corrupt JPEG data: bad arithmetic code
-            progressive_cmyk_premature_end.jpg  | TRUNCATED | Corrupt JPEG data: premature end of data segment
+            progressive_cmyk_premature_end.jpg  | CORRUPT   | Corrupt JPEG data: premature end of data segment
             """)
     void isRefusedAtItsFirstWarningOfBrokenDataInsteadOfDecodingEveryRemainingPass(String file,
                                                                                    ImageException.Reason reason,
