@@ -155,7 +155,7 @@ public final class Resampler {
     /** {@link #clip8(int)} in place over {@code acc[0, n)}, a loop C2 vectorises. */
     private static void clip8(int[] acc, int n) {
         for (int q = 0; q < n; q++) {
-            acc[q] = Math.min(Math.max(acc[q] >> PRECISION_BITS, 0), 255);
+            acc[q] = clip8(acc[q]);
         }
     }
 
