@@ -1,6 +1,5 @@
 package dev.vggstream.image;
 
-import dev.vggstream.bench.Payloads;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +25,7 @@ class ResamplerOracleTest {
             int h = size(r);
             int outW = size(r);
             int outH = size(r);
-            assertSameAsReference(random(w, h, r), outW, outH, r, "seed " + seed + " case " + i);
+            assertSameAsReference(TestImages.noise(w, h, r), outW, outH, r, "seed " + seed + " case " + i);
         }
     }
 
@@ -36,7 +35,7 @@ class ResamplerOracleTest {
         int[][] sizes = {{1, 1, 1, 1}, {1, 1, 7, 5}, {1, 9, 1, 3}, {9, 1, 3, 1}, {5, 5, 1, 1}, {1, 300, 1, 37},
                 {300, 1, 37, 1}, {2, 3, 1, 1}, {1, 1, 224, 224}};
         for (int[] s : sizes) {
-            RgbImage in = random(s[0], s[1], r);
+            RgbImage in = TestImages.noise(s[0], s[1], r);
             RgbImage want = ReferenceResampler.resizeWindow(in, s[2], s[3], 0, 0, s[2], s[3]);
             RgbImage got = Resampler.resizeWindow(in, s[2], s[3], 0, 0, s[2], s[3]);
             assertThat(got.pixels()).as(s[0] + "x" + s[1] + " -> " + s[2] + "x" + s[3]).isEqualTo(want.pixels());
@@ -46,7 +45,7 @@ class ResamplerOracleTest {
     @Test
     void anUnchangedAxisGivesTheSamePixelsAsPillowSkippingThatPass() {
         Random r = new Random(12);
-        RgbImage in = random(57, 41, r);
+        RgbImage in = TestImages.noise(57, 41, r);
         for (int[] s : new int[][] {{57, 20}, {57, 90}, {20, 41}, {90, 41}, {57, 41}}) {
             RgbImage want = ReferenceResampler.resizeWindow(in, s[0], s[1], 0, 0, s[0], s[1]);
             assertThat(Resampler.resizeWindow(in, s[0], s[1], 0, 0, s[0], s[1]).pixels())
@@ -54,11 +53,10 @@ class ResamplerOracleTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}x{1} camera JPEG to {2} px: the model's pixels equal the reference")
+    @ParameterizedTest(name = "{0}x{1} camera-like frame to {2} px: the model's pixels equal the reference")
     @CsvSource({"640, 480, 224", "1920, 1080, 224", "224, 224, 32", "480, 640, 224", "1280, 720, 32"})
-    void realCameraFramesAtModelSizesEqualTheReference(int w, int h, int size) throws Exception {
-        RgbImage frame = new ImageDecoder(ImageLimits.DEFAULT, JpegCodec.LIBJPEG_TURBO)
-                .decode(Payloads.jpegs(1, w, h, w + h + size).get(0));
+    void cameraFramesAtModelSizesEqualTheReference(int w, int h, int size) {
+        RgbImage frame = TestImages.scene(w, h, w + h + size);
         ImagePreparer preparer = new ImagePreparer(size, size, Preprocessing.TORCH);
         Window win = Window.of(preparer, frame);
         RgbImage want = ReferenceResampler.resizeWindow(frame, win.outW, win.outH, win.x0, win.y0, size, size);
@@ -74,7 +72,7 @@ class ResamplerOracleTest {
         for (int i = 0; i < 40; i++) {
             int size = 1 + r.nextInt(40);
             ImagePreparer preparer = new ImagePreparer(size, size, p);
-            RgbImage in = random(size + 1 + r.nextInt(200), size + 1 + r.nextInt(200), r);
+            RgbImage in = TestImages.noise(size + 1 + r.nextInt(200), size + 1 + r.nextInt(200), r);
             Window win = Window.of(preparer, in);
             RgbImage bytes = ReferenceResampler.resizeWindow(in, win.outW, win.outH, win.x0, win.y0, size, size);
             float[] want = new float[preparer.floats() + 5];
@@ -91,8 +89,8 @@ class ResamplerOracleTest {
     void anImageTooLargeForTheKeptBuffersThenASmallOneBothEqualTheReference() {
         Random r = new Random(14);
         // 2,900 source rows of a 500 px window, 3 ints a pixel: over the 4M ints a thread keeps
-        RgbImage large = random(1100, 2900, r);
-        RgbImage small = random(64, 48, r);
+        RgbImage large = TestImages.noise(1100, 2900, r);
+        RgbImage small = TestImages.noise(64, 48, r);
 
         assertThat(Resampler.resizeWindow(large, 520, 1300, 10, 0, 500, 1300).pixels())
                 .isEqualTo(ReferenceResampler.resizeWindow(large, 520, 1300, 10, 0, 500, 1300).pixels());
@@ -120,12 +118,6 @@ class ResamplerOracleTest {
             case 1, 2 -> 1 + r.nextInt(100);
             default -> 1 + r.nextInt(400);
         };
-    }
-
-    private static RgbImage random(int w, int h, Random r) {
-        byte[] px = new byte[w * h * 3];
-        r.nextBytes(px);
-        return new RgbImage(w, h, px);
     }
 
     /** The resize and crop window {@link ImagePreparer} chooses, recomputed with torchvision's rules. */
