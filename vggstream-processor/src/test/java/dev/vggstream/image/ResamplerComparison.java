@@ -32,11 +32,11 @@ public final class ResamplerComparison {
             RgbImage in = (RgbImage) c[1];
             int size = (int) c[2];
             ImagePreparer preparer = new ImagePreparer(size, size, Preprocessing.TORCH);
-            int shorter = preparer.resizeShorterSide();
-            int outW = in.width() <= in.height() ? shorter : (int) ((double) shorter * in.width() / in.height());
-            int outH = in.width() <= in.height() ? (int) ((double) shorter * in.height() / in.width()) : shorter;
-            int x0 = (int) Math.rint((outW - size) / 2.0);
-            int y0 = (int) Math.rint((outH - size) / 2.0);
+            TestImages.Window win = TestImages.Window.of(preparer, in);
+            int outW = win.outW();
+            int outH = win.outH();
+            int x0 = win.x0();
+            int y0 = win.y0();
             float[] floats = new float[preparer.floats()];
             Supplier<Object> oldResize = () -> ReferenceResampler.resizeWindow(in, outW, outH, x0, y0, size, size);
             Supplier<Object> newResize = () -> Resampler.resizeWindow(in, outW, outH, x0, y0, size, size);

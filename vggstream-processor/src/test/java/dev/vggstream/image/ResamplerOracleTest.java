@@ -58,8 +58,8 @@ class ResamplerOracleTest {
     void cameraFramesAtModelSizesEqualTheReference(int w, int h, int size) {
         RgbImage frame = TestImages.scene(w, h, w + h + size);
         ImagePreparer preparer = new ImagePreparer(size, size, Preprocessing.TORCH);
-        Window win = Window.of(preparer, frame);
-        RgbImage want = ReferenceResampler.resizeWindow(frame, win.outW, win.outH, win.x0, win.y0, size, size);
+        TestImages.Window win = TestImages.Window.of(preparer, frame);
+        RgbImage want = ReferenceResampler.resizeWindow(frame, win.outW(), win.outH(), win.x0(), win.y0(), size, size);
 
         assertThat(preparer.resizeAndCrop(frame).pixels()).isEqualTo(want.pixels());
     }
@@ -73,8 +73,8 @@ class ResamplerOracleTest {
             int size = 1 + r.nextInt(40);
             ImagePreparer preparer = new ImagePreparer(size, size, p);
             RgbImage in = TestImages.noise(size + 1 + r.nextInt(200), size + 1 + r.nextInt(200), r);
-            Window win = Window.of(preparer, in);
-            RgbImage bytes = ReferenceResampler.resizeWindow(in, win.outW, win.outH, win.x0, win.y0, size, size);
+            TestImages.Window win = TestImages.Window.of(preparer, in);
+            RgbImage bytes = ReferenceResampler.resizeWindow(in, win.outW(), win.outH(), win.x0(), win.y0(), size, size);
             float[] want = new float[preparer.floats() + 5];
             preparer.toFloats(bytes, want, 5);
             float[] got = new float[preparer.floats() + 5];
@@ -118,19 +118,5 @@ class ResamplerOracleTest {
             case 1, 2 -> 1 + r.nextInt(100);
             default -> 1 + r.nextInt(400);
         };
-    }
-
-    /** The resize and crop window {@link ImagePreparer} chooses, recomputed with torchvision's rules. */
-    private record Window(int outW, int outH, int x0, int y0) {
-
-        static Window of(ImagePreparer p, RgbImage img) {
-            int s = p.resizeShorterSide();
-            int w = img.width();
-            int h = img.height();
-            int outW = w <= h ? s : (int) ((double) s * w / h);
-            int outH = w <= h ? (int) ((double) s * h / w) : s;
-            return new Window(outW, outH, (int) Math.rint((outW - p.width()) / 2.0),
-                    (int) Math.rint((outH - p.height()) / 2.0));
-        }
     }
 }

@@ -44,4 +44,18 @@ final class TestImages {
         }
         return new RgbImage(w, h, px);
     }
+
+    /** The resize and crop window {@link ImagePreparer} chooses, recomputed with torchvision's rules. */
+    record Window(int outW, int outH, int x0, int y0) {
+
+        static Window of(ImagePreparer p, RgbImage img) {
+            int s = p.resizeShorterSide();
+            int w = img.width();
+            int h = img.height();
+            int outW = w <= h ? s : (int) ((double) s * w / h);
+            int outH = w <= h ? (int) ((double) s * h / w) : s;
+            return new Window(outW, outH, (int) Math.rint((outW - p.width()) / 2.0),
+                    (int) Math.rint((outH - p.height()) / 2.0));
+        }
+    }
 }
