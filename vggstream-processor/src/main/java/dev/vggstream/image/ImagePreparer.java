@@ -49,6 +49,18 @@ public final class ImagePreparer {
         if (img.width() == width && img.height() == height) {
             return img;
         }
+        Window win = window(img);
+        if (win.outW == img.width() && win.outH == img.height()) {
+            return Resampler.crop(img, win.left, win.top, width, height);
+        }
+        return Resampler.resizeWindow(img, win.outW, win.outH, win.left, win.top, width, height);
+    }
+
+    /** The size the whole image is resized to, and where the center crop lies in it. */
+    private record Window(int outW, int outH, int left, int top) {
+    }
+
+    private Window window(RgbImage img) {
         int shorter = resizeShorterSide();
         int w = img.width();
         int h = img.height();
@@ -68,12 +80,7 @@ public final class ImagePreparer {
             outW = (int) Math.ceil(outW * f);
             outH = (int) Math.ceil(outH * f);
         }
-        int top = roundHalfEven((outH - height) / 2.0);
-        int left = roundHalfEven((outW - width) / 2.0);
-        if (outW == w && outH == h) {
-            return Resampler.crop(img, left, top, width, height);
-        }
-        return Resampler.resizeWindow(img, outW, outH, left, top, width, height);
+        return new Window(outW, outH, roundHalfEven((outW - width) / 2.0), roundHalfEven((outH - height) / 2.0));
     }
 
     /** Python's {@code round}, which torchvision's center crop uses: halves go to the even neighbour. */
@@ -81,10 +88,17 @@ public final class ImagePreparer {
         return (int) Math.rint(v);
     }
 
-    /** Resize, crop and preprocess into {@code dst[offset, offset + floats())}. */
+    /**
+     * Resize, crop and preprocess into {@code dst[offset, offset + floats())}. A resized image goes from the
+     * resampler's last pass straight into floats, without an 8-bit copy of the crop in between.
+     */
     public void prepare(RgbImage img, float[] dst, int offset) {
-        RgbImage ready = resizeAndCrop(img);
-        toFloats(ready, dst, offset);
+        Window win = img.width() == width && img.height() == height ? null : window(img);
+        if (win == null || win.outW == img.width() && win.outH == img.height()) {
+            toFloats(resizeAndCrop(img), dst, offset);
+            return;
+        }
+        Resampler.resizeWindowToFloats(img, win.outW, win.outH, win.left, win.top, width, height, table, dst, offset);
     }
 
     public float[] prepare(RgbImage img) {

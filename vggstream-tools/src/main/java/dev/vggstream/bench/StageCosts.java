@@ -42,6 +42,7 @@ final class StageCosts {
             decoded.add(turbo.decode(b));
         }
         RgbImage frame = turbo.decode(frames.get(0));
+        RgbImage fullHd = turbo.decode(Payloads.jpegs(1, 1920, 1080, 6).get(0));
         float[] floats = new float[at224.floats()];
         Map<String, Double> out = new LinkedHashMap<>();
         int n = small.size();
@@ -53,6 +54,8 @@ final class StageCosts {
         out.put("decode 640x480 JPEG, libjpeg-turbo", time(seconds,
                 i -> turbo.decode(frames.get(i % frames.size()))));
         out.put("resize + crop 640x480 -> 224 px", time(seconds, i -> at224.resizeAndCrop(frame)));
+        out.put("resize + crop + floats 640x480 -> 224 px", time(seconds, i -> at224.prepare(frame, floats, 0)));
+        out.put("resize + crop 1920x1080 -> 224 px", time(seconds, i -> at224.resizeAndCrop(fullHd)));
         return out;
     }
 
