@@ -18,17 +18,21 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.HttpURLConnection;
+import java.net.JarURLConnection;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URL;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.zip.ZipEntry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -152,8 +156,8 @@ class KubernetesManifestsTest {
         assertThat(so.path("minReplicaCount").asInt()).isGreaterThanOrEqualTo(1);
         assertThat(so.path("maxReplicaCount").asInt()).isBetween(so.path("minReplicaCount").asInt(),
                 inputPartitions(k, c));
-        assertThat(k.statefulSet().path("spec").path("replicas").asInt())
-                .isLessThanOrEqualTo(so.path("maxReplicaCount").asInt());
+        // KEDA owns the count: a replicas field would reset it at every apply
+        assertThat(k.statefulSet().path("spec").has("replicas")).isFalse();
     }
 
     /** The input topic's partitions: its KafkaTopic where the overlay declares one, else topics.partitions. */
@@ -261,6 +265,29 @@ class KubernetesManifestsTest {
                 .asText();
         assertThat(k.named("PersistentVolumeClaim", claim)).isNotNull();
         assertThat(k.configMap().path("data").has(K8sManifests.CONFIG_FILE)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu", "strimzi"})
+    void theWritableTmpVolumeHoldsTheNativeLibrariesExtractedAtStart(String overlay) throws IOException {
+        K8sManifests k = K8sManifests.render(overlay);
+        JsonNode tmp = k.volumeSource(k.volumeMount("/tmp").path("name").asText()).path("emptyDir");
+        // JavaCPP extracts them to java.io.tmpdir when the home directory is not writable, as here
+        assertThat(bytes(tmp.path("sizeLimit").asText())).isGreaterThanOrEqualTo(cpuNativeLibraryBytes() + (256L << 20));
+    }
+
+    /** The uncompressed size of TensorFlow's CPU native libraries, from their jar on the test classpath. */
+    static long cpuNativeLibraryBytes() throws IOException {
+        String dir = "org/tensorflow/internal/c_api/linux-x86_64/";
+        URL url = KubernetesManifestsTest.class.getClassLoader().getResource(dir);
+        assertThat(url).as("the linux-x86_64 natives on the classpath").isNotNull();
+        JarURLConnection jar = (JarURLConnection) url.openConnection();
+        jar.setUseCaches(false);
+        try (JarFile file = jar.getJarFile()) {
+            long total = file.stream().filter(e -> e.getName().startsWith(dir)).mapToLong(ZipEntry::getSize).sum();
+            assertThat(total).isGreaterThan(100L << 20);
+            return total;
+        }
     }
 
     @Test
