@@ -267,14 +267,14 @@ class ComposeFileTest {
 
     @Test
     void everyPublishedPortIsBoundToLoopback() {
-        List<String> published = new ArrayList<>();
+        Set<String> publishing = new TreeSet<>();
         composeServices().forEach((name, service) -> service.path("ports").forEach(p -> {
-            published.add(name + " " + p.asText());
+            publishing.add(name);
             // host_ip:host_port:container_port; without host_ip Docker binds every interface
             assertThat(p.asText()).as(name).matches("127\\.0\\.0\\.1:[0-9]+:[0-9]+");
         }));
         // Kafka's unauthenticated listener, both processors' /metrics, Prometheus and Grafana
-        assertThat(published).hasSize(5);
+        assertThat(publishing).contains("kafka", "processor", "processor-gpu", "prometheus", "grafana");
     }
 
     @Test
@@ -323,7 +323,8 @@ class ComposeFileTest {
 
     @Test
     void dockerComposeAcceptsTheFileAndRefusesToStartWithoutAGrafanaPassword() {
-        List<String> config = List.of("docker-compose", "--profile", "gpu", "config");
+        List<String> config = List.of("docker-compose", "-f", DeployFiles.COMPOSE.toString(), "--profile", "gpu",
+                "config");
         String resolved = Tools.ok(config, Map.of("GRAFANA_ADMIN_PASSWORD", "a-test-password"));
         JsonNode services = DeployFiles.yamlText(resolved).path("services");
         assertThat(services.path("grafana").path("environment").path("GF_SECURITY_ADMIN_PASSWORD").asText())
