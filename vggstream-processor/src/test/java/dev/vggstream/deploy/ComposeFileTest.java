@@ -7,6 +7,7 @@ import dev.vggstream.config.ConfigKeys;
 import dev.vggstream.service.StreamsProperties;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -200,6 +201,17 @@ class ComposeFileTest {
         }
     }
 
+    /** Where {@code source} is mounted in a short-syntax volume list. */
+    static String mountOf(JsonNode service, String source) {
+        for (JsonNode v : service.path("volumes")) {
+            String[] parts = v.asText().split(":");
+            if (parts[0].equals(source)) {
+                return parts[1];
+            }
+        }
+        throw new AssertionError(source + " is not mounted in " + service);
+    }
+
     /** The source mounted at {@code target} in a short-syntax volume list. */
     static String volumeAt(JsonNode service, String target) {
         for (JsonNode v : service.path("volumes")) {
@@ -251,5 +263,77 @@ class ComposeFileTest {
         JsonNode dashboard = DeployFiles.json(DeployFiles.DASHBOARDS.resolve("vggstream.json"));
         assertThat(dashboard.findValues("datasource")).isNotEmpty()
                 .allSatisfy(d -> assertThat(d.path("uid").asText()).isEqualTo(uid));
+    }
+
+    @Test
+    void everyPublishedPortIsBoundToLoopback() {
+        Set<String> publishing = new TreeSet<>();
+        composeServices().forEach((name, service) -> service.path("ports").forEach(p -> {
+            publishing.add(name);
+            // host_ip:host_port:container_port; without host_ip Docker binds every interface
+            assertThat(p.asText()).as(name).matches("127\\.0\\.0\\.1:[0-9]+:[0-9]+");
+        }));
+        // Kafka's unauthenticated listener, both processors' /metrics, Prometheus and Grafana
+        assertThat(publishing).contains("kafka", "processor", "processor-gpu", "prometheus", "grafana");
+    }
+
+    @Test
+    void grafanasAdminPasswordComesFromTheEnvironmentAndHasNoDefault() {
+        String password = environment(composeService("grafana")).get("GF_SECURITY_ADMIN_PASSWORD");
+        // ${VAR:?message}: compose stops with the message when VAR is unset or empty
+        assertThat(password).matches("\\$\\{GRAFANA_ADMIN_PASSWORD:\\?[^}]+}");
+        assertThat(DeployFiles.text(Path.of("docs", "operations.md"))).contains("GRAFANA_ADMIN_PASSWORD");
+    }
+
+    @Test
+    void processorMemoryLimitsHoldTheHeapOfMaxRamPercentageAndTheNativeMemoryBeside() {
+        for (String name : PROCESSORS) {
+            JsonNode service = composeService(name);
+            long limit = dockerBytes(service.path("mem_limit").asText());
+            assertThat(dockerBytes(service.path("memswap_limit").asText())).as(name + ": no swap").isEqualTo(limit);
+            String stage = service.path("build").path("target").asText();
+            JvmMemory.assertFits(name, limit, javaToolOptions(stage));
+        }
+    }
+
+    /** JAVA_TOOL_OPTIONS as a Dockerfile stage sets it. */
+    static String javaToolOptions(String stage) {
+        Pattern p = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"");
+        for (String env : DeployFiles.dockerStage(stage).all("ENV")) {
+            Matcher m = p.matcher(env);
+            if (m.find()) {
+                return m.group(1);
+            }
+        }
+        throw new AssertionError("stage " + stage + " sets no JAVA_TOOL_OPTIONS");
+    }
+
+    /** A Docker memory size (b, k, m, g; binary units) in bytes. */
+    static long dockerBytes(String size) {
+        Matcher m = Pattern.compile("(?i)([0-9]+)([bkmg]?)").matcher(size);
+        assertThat(m.matches()).as("a memory size: " + size).isTrue();
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase()) {
+            case "k" -> n << 10;
+            case "m" -> n << 20;
+            case "g" -> n << 30;
+            default -> n;
+        };
+    }
+
+    @Test
+    void dockerComposeAcceptsTheFileAndRefusesToStartWithoutAGrafanaPassword() {
+        List<String> config = List.of("docker-compose", "-f", DeployFiles.COMPOSE.toString(), "--profile", "gpu",
+                "config");
+        String resolved = Tools.ok(config, Map.of("GRAFANA_ADMIN_PASSWORD", "a-test-password"));
+        JsonNode services = DeployFiles.yamlText(resolved).path("services");
+        assertThat(services.path("grafana").path("environment").path("GF_SECURITY_ADMIN_PASSWORD").asText())
+                .isEqualTo("a-test-password");
+        assertThat(services.path("processor").path("mem_limit").asText()).isNotEmpty();
+        Map<String, String> unset = new HashMap<>();
+        unset.put("GRAFANA_ADMIN_PASSWORD", null);
+        Tools.Run refused = Tools.run(config, unset);
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.output() + refused.errors()).contains("GRAFANA_ADMIN_PASSWORD");
     }
 }

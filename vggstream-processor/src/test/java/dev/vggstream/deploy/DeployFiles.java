@@ -28,6 +28,9 @@ public final class DeployFiles {
     public static final Path GRAFANA = Path.of("config", "grafana");
     public static final Path DASHBOARDS = GRAFANA.resolve("dashboards");
     public static final Path APPLICATION_PROPERTIES = Path.of("config", "application.properties");
+    public static final Path K8S = Path.of("deploy", "k8s");
+    public static final Path ALERTS = Path.of("deploy", "prometheus", "alerts.yml");
+    public static final Path ALERTS_TEST = Path.of("deploy", "prometheus", "alerts_test.yml");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper JSON = new ObjectMapper();
@@ -38,6 +41,15 @@ public final class DeployFiles {
     public static JsonNode yaml(Path file) {
         try {
             return YAML.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** YAML text (one document) as a tree. */
+    public static JsonNode yamlText(String text) {
+        try {
+            return YAML.readTree(text);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

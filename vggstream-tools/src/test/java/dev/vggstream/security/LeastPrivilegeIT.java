@@ -2,6 +2,7 @@ package dev.vggstream.security;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vggstream.it.ProcessorProcess;
 import dev.vggstream.run.ExitCodes;
 import dev.vggstream.cli.VggStreamCommand;
 import dev.vggstream.event.EventHeaders;
@@ -155,7 +156,7 @@ class LeastPrivilegeIT {
         StreamFixtures.Names names = prepare("acl-eos", true);
         Path config = config(names, "exactly_once_v2");
 
-        try (LoggedProcessor processor = LoggedProcessor.start(config, Map.of(), dir.resolve(names.app() + ".log"))) {
+        try (ProcessorProcess processor = ProcessorProcess.start(config, Map.of(), dir.resolve(names.app() + ".log"))) {
             processor.awaitRunning(Duration.ofSeconds(90));
             classifiesEverything(names, true, processor::output);
             int exit = processor.stop(Duration.ofSeconds(60));
