@@ -35,7 +35,7 @@ public final class ImagePipeline {
 
     /** Decodes and prepares into {@code dst[offset, offset + floats())}. */
     public void prepare(byte[] encoded, float[] dst, int offset) throws ImageException {
-        RgbImage rgb = decoder.decode(encoded, SCRATCH.get());
+        RgbImage rgb = decoder.decode(encoded, SCRATCH.get(), preparer);
         preparer.prepare(rgb, dst, offset);
     }
 

@@ -49,9 +49,34 @@ public final class ImagePreparer {
         if (img.width() == width && img.height() == height) {
             return img;
         }
-        int shorter = resizeShorterSide();
         int w = img.width();
         int h = img.height();
+        int[] out = resizedSize(w, h);
+        int outW = out[0];
+        int outH = out[1];
+        int top = roundHalfEven((outH - height) / 2.0);
+        int left = roundHalfEven((outW - width) / 2.0);
+        if (outW == w && outH == h) {
+            return Resampler.crop(img, left, top, width, height);
+        }
+        return Resampler.resizeWindow(img, outW, outH, left, top, width, height);
+    }
+
+    /**
+     * Whether an image of {@code w x h} (as displayed) is used as it is or only made smaller by
+     * {@link #resizeAndCrop}: no side is enlarged. A scaled JPEG decode must keep this true.
+     */
+    public boolean onlyShrinks(int w, int h) {
+        if (w == width && h == height) {
+            return true;
+        }
+        int[] out = resizedSize(w, h);
+        return out[0] <= w && out[1] <= h;
+    }
+
+    /** The size {@link #resizeAndCrop} resizes a {@code w x h} image to before cropping: {@code {width, height}}. */
+    private int[] resizedSize(int w, int h) {
+        int shorter = resizeShorterSide();
         int outW;
         int outH;
         // torchvision: the shorter side becomes `size`, the longer int(size * long / short)
@@ -68,12 +93,7 @@ public final class ImagePreparer {
             outW = (int) Math.ceil(outW * f);
             outH = (int) Math.ceil(outH * f);
         }
-        int top = roundHalfEven((outH - height) / 2.0);
-        int left = roundHalfEven((outW - width) / 2.0);
-        if (outW == w && outH == h) {
-            return Resampler.crop(img, left, top, width, height);
-        }
-        return Resampler.resizeWindow(img, outW, outH, left, top, width, height);
+        return new int[] {outW, outH};
     }
 
     /** Python's {@code round}, which torchvision's center crop uses: halves go to the even neighbour. */

@@ -9,6 +9,7 @@ import dev.vggstream.event.EventParser;
 import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.JpegCodec;
+import dev.vggstream.image.JpegScale;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ClassifierOptions;
 import dev.vggstream.inference.DeviceConfig;
@@ -187,7 +188,8 @@ public final class VggService implements AutoCloseable {
     }
 
     public static ImageDecoder imageDecoder(AppConfig c) {
-        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()));
+        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()),
+                JpegScale.parse(c.imageJpegScale()));
     }
 
     public static EventLimits eventLimits(AppConfig c) {
