@@ -87,6 +87,18 @@ public final class BenchSuite {
             if (o.runs(4)) {
                 capacity = ceiling(bootstrap, new CpuMeter(broker.pid()), tiny, work);
             }
+            Map<String, Double> frameCpuMs = Map.of();
+            if (o.runs(8)) {
+                CameraBench.Result r = CameraBench.run(bootstrap, new CpuMeter(broker.pid()), o.modelCache(), work,
+                        o.scale(), o.maxWaitMs(), line -> say("%s", line));
+                absorb(r.goals(), r.notes(), r.rows(), r.panels());
+                frameCpuMs = r.cpuMsPerFrame();
+            }
+            if (o.runs(9)) {
+                AcceleratorBench.Result r = AcceleratorBench.run(o.scale(), o.batch(), o.maxWaitMs(), frameCpuMs,
+                        line -> say("%s", line));
+                absorb(r.goals(), r.notes(), r.rows(), r.panels());
+            }
             if (o.runs(5)) {
                 tinyLatency(bootstrap, tiny, Double.isNaN(capacity) ? 500 : capacity, work);
             }
@@ -483,6 +495,14 @@ public final class BenchSuite {
                      double n) {
         rows.add(new String[] {group, what, name, Goal.fmt(ips), Goal.fmt(batch), Goal.fmt(p50), Goal.fmt(p99),
                 Goal.fmt(n)});
+    }
+
+    /** What a part kept in a class of its own measured. */
+    private void absorb(List<Goal> g, Map<String, String> n, List<String[]> r, List<Chart.Panel> p) {
+        goals.addAll(g);
+        notes.putAll(n);
+        rows.addAll(r);
+        panels.addAll(p);
     }
 
     private void say(String format, Object... args) {

@@ -37,7 +37,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "50", description = "batch.max-wait-ms (default 50)")
     long maxWaitMs;
 
-    @Option(names = "--only", split = ",", description = "Run only these parts (1-7), e.g. --only 4,6")
+    @Option(names = "--only", split = ",", description = "Run only these parts (1-9), e.g. --only 4,6")
     List<Integer> only;
 
     @CommandLine.Mixin

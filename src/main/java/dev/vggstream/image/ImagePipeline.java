@@ -39,6 +39,14 @@ public final class ImagePipeline {
         preparer.prepare(rgb, dst, offset);
     }
 
+    /**
+     * The 8-bit pixels {@link #prepare} turns into floats: decoded (at a reduced size if the decoder's
+     * {@link JpegScale} allows), resized and cropped to the model's size. For comparing decoders.
+     */
+    public RgbImage modelPixels(byte[] encoded) throws ImageException {
+        return preparer.resizeAndCrop(decoder.decode(encoded, null, preparer));
+    }
+
     public float[] prepare(byte[] encoded) throws ImageException {
         float[] out = new float[floats()];
         prepare(encoded, out, 0);
