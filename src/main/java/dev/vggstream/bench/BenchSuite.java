@@ -350,7 +350,7 @@ public final class BenchSuite {
     }
 
     /** "processor 1.90 ms (stream threads 1.20, ...), broker 0.80 ms" */
-    private static String cpuSplit(StreamBench.Outcome r) {
+    static String cpuSplit(StreamBench.Outcome r) {
         double[] ms = r.cpuMs();
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "processor %.2f ms (", ms[CpuMeter.PROCESSOR]));
         double parts = 0;

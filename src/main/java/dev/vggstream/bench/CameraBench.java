@@ -73,6 +73,9 @@ final class CameraBench {
                     Payloads.meanSize(e.getValue()) / 1024, e.getValue().size()));
         }
         b.fidelity(frames, BenchModels.get(modelCache, BenchModels.vgg16()));
+        for (String size : CameraFrames.SIZES) {
+            b.stageAlone(size, frames.frames().get(size));
+        }
         Path tiny224 = BenchModels.get(modelCache, BenchModels.tiny224());
         List<Chart.Bar> bars = new ArrayList<>();
         // a few hundred frames per size: rates of 10-200 frames/s, the whole part in about two minutes
@@ -184,6 +187,52 @@ final class CameraBench {
         return best;
     }
 
+    // ---- one thread ----------------------------------------------------------------------------------------------
+
+    /**
+     * Decode, resize and preprocess for a 224 px model on one thread, exact and auto in turns (a pass over the
+     * frames each, five times): what auto saves per frame before Kafka, free of the processor's other threads.
+     */
+    private void stageAlone(String size, List<byte[]> frames) throws ImageException {
+        ImagePreparer at224 = new ImagePreparer(224, 224, Preprocessing.TORCH);
+        ImagePipeline exact = new ImagePipeline(new ImageDecoder(ImageLimits.DEFAULT, JpegCodec.LIBJPEG_TURBO,
+                JpegScale.EXACT), at224);
+        ImagePipeline auto = new ImagePipeline(new ImageDecoder(ImageLimits.DEFAULT, JpegCodec.LIBJPEG_TURBO,
+                JpegScale.AUTO), at224);
+        float[] dst = new float[at224.floats()];
+        passNanos(exact, frames, dst);
+        passNanos(auto, frames, dst);
+        List<Double> exactMs = new ArrayList<>();
+        List<Double> autoMs = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 0; r < 5; r++) {
+            double e = passNanos(exact, frames, dst) / 1e6 / frames.size();
+            double a = passNanos(auto, frames, dst) / 1e6 / frames.size();
+            exactMs.add(e);
+            autoMs.add(a);
+            ratios.add(e / a);
+        }
+        String line = String.format(Locale.ROOT, "exact %.2f ms, auto %.2f ms per frame: %.2fx (medians of 5 passes "
+                + "in turns)", median(exactMs), median(autoMs), median(ratios));
+        notes.put("decode + resize + preprocess to 224 px, one thread, " + size, line);
+        say.accept("   one thread, " + size + ": " + line);
+        goals.add(Goal.report("8. decode + resize to 224 px on one thread, " + size + ", exact / auto",
+                Goal.fmt(median(ratios)) + "x (" + Goal.fmt(median(exactMs)) + " vs " + Goal.fmt(median(autoMs))
+                        + " ms per frame)"));
+    }
+
+    private static long passNanos(ImagePipeline p, List<byte[]> frames, float[] dst) throws ImageException {
+        long t0 = System.nanoTime();
+        for (byte[] f : frames) {
+            p.prepare(f, dst, 0);
+        }
+        return System.nanoTime() - t0;
+    }
+
+    private static double median(List<Double> values) {
+        return values.stream().sorted().toList().get(values.size() / 2);
+    }
+
     // ---- ceiling -------------------------------------------------------------------------------------------------
 
     /**
@@ -212,7 +261,7 @@ final class CameraBench {
         }
         StreamBench.Outcome me = BenchSuite.median(exact);
         StreamBench.Outcome ma = BenchSuite.median(auto);
-        double ratio = ratios.stream().sorted().toList().get(ratios.size() / 2);
+        double ratio = median(ratios);
         recordSide(size, "exact", me, bars);
         recordSide(size, "auto", ma, bars);
         notes.put("camera ceiling " + size + ", each round exact/auto", rounds(exact, auto));
@@ -232,13 +281,12 @@ final class CameraBench {
         double ms = o.cpuMs()[CpuMeter.PROCESSOR] + o.cpuMs()[CpuMeter.BROKER];
         cpuMsPerFrame.put(size + " " + mode, ms);
         notes.put("CPU per frame, camera ceiling " + size + " " + mode, String.format(Locale.ROOT,
-                "processor %.2f ms (JIT compiler %.2f), broker %.2f ms: %.1f cores per 1,000 frames/s",
-                o.cpuMs()[CpuMeter.PROCESSOR], o.cpuMs()[CpuMeter.JIT], o.cpuMs()[CpuMeter.BROKER], ms));
+                "%s: %.1f cores per 1,000 frames/s", BenchSuite.cpuSplit(o), ms));
         bars.add(new Chart.Bar(size + " " + mode, o.imagesPerSecond(), 0));
     }
 
     private StreamBench.Setup setup(String name, Path model, List<byte[]> frames, int count, String jpegScale) {
-        return new StreamBench.Setup(name, model, 8, 2, 32, maxWaitMs, "at_least_once", Payloads.Encoding.RAW,
+        return new StreamBench.Setup(name, model, 8, 2, 16, maxWaitMs, "at_least_once", Payloads.Encoding.RAW,
                 frames, count, 1, Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "libjpeg-turbo",
                 "image.jpeg-scale", jpegScale));
     }

@@ -5,16 +5,16 @@ import dev.vggstream.inference.BatchClassifier;
 import dev.vggstream.inference.ModelInfo;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * A model stand-in for capacity planning: a batch of {@code n} images keeps the calling thread (the dispatcher's,
- * as a GPU call would) for {@code a + b * n} milliseconds without using a core, and answers with flat
- * probabilities. Its input is 8x8 (its time does not depend on it, and a 224 px float input would make the host copy
- * 600 KB per image for nothing). Each image's first float carries its number, so the time its batch finished is
- * recorded per image.
+ * A model stand-in for capacity planning, in virtual time: a batch of {@code n} images occupies the device for
+ * {@code a + b * n} milliseconds, one batch after another, and answers with flat probabilities. Time is the
+ * caller's (microseconds, see {@link #now}), not the machine's: on a shared 2-vCPU machine a sleeping thread wakes
+ * milliseconds late, which would measure the machine instead of the device. Each image's first float carries its
+ * number plus one (0 is the dispatcher's padding), so the time its batch finished is kept per image. Its input is
+ * 8x8: the device's time does not depend on it.
  */
 final class SimulatedAccelerator implements BatchClassifier {
 
@@ -30,7 +30,10 @@ final class SimulatedAccelerator implements BatchClassifier {
     private final double aMs;
     private final double bMs;
     private final ModelInfo info;
-    private final AtomicLongArray doneNanos;
+    private final long[] doneMicros;
+    /** The virtual time the next call starts at, at the earliest (set by the driver), in microseconds. */
+    long now;
+    private long busyUntil;
 
     SimulatedAccelerator(double aMs, double bMs, int images) {
         this.aMs = aMs;
@@ -38,17 +41,13 @@ final class SimulatedAccelerator implements BatchClassifier {
         this.info = new ModelInfo("simulated-accelerator", "1", Path.of("simulated-accelerator"), List.of("a", "b"),
                 Preprocessing.NONE, SIDE, SIDE, 2, "serving_default", "images", "images:0", "probabilities",
                 "probabilities:0", false, false);
-        this.doneNanos = new AtomicLongArray(images);
+        this.doneMicros = new long[images];
+        Arrays.fill(doneMicros, -1);
     }
 
     /** Milliseconds one call of {@code n} images takes. */
     double batchMs(int n) {
         return aMs + bMs * n;
-    }
-
-    /** Images per second at batch {@code n}, back to back. */
-    double imagesPerSecond(int n) {
-        return n * 1000 / batchMs(n);
     }
 
     @Override
@@ -58,23 +57,27 @@ final class SimulatedAccelerator implements BatchClassifier {
 
     @Override
     public float[][] classify(float[] pixels, int n) {
-        // the device's time, not a wait for a condition: the calling thread is held as a GPU call holds it
-        long end = System.nanoTime() + (long) (batchMs(n) * 1e6);
-        for (long left = end - System.nanoTime(); left > 0; left = end - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
-        long now = System.nanoTime();
+        long start = Math.max(now, busyUntil);
+        busyUntil = start + Math.round(batchMs(n) * 1000);
         int floats = info.imageFloats();
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
-            doneNanos.set((int) pixels[i * floats], now);
+            int seq = (int) pixels[i * floats] - 1;
+            if (seq >= 0) {
+                doneMicros[seq] = busyUntil;
+            }
             out[i] = new float[] {0.5f, 0.5f};
         }
         return out;
     }
 
-    /** When image {@code seq}'s batch finished (System.nanoTime), 0 if it has not. */
-    long doneNanos(int seq) {
-        return doneNanos.get(seq);
+    /** Whether the device is free at virtual time {@code micros}. */
+    boolean idleAt(long micros) {
+        return micros >= busyUntil;
+    }
+
+    /** When image {@code seq}'s batch finished, in virtual microseconds; -1 if it has not run. */
+    long doneMicros(int seq) {
+        return doneMicros[seq];
     }
 }
