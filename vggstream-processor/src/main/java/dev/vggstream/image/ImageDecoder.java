@@ -64,14 +64,6 @@ public final class ImageDecoder {
         this.pngReader = spis("png", JDK_PNG).get(0);
     }
 
-    public JpegCodec jpegCodec() {
-        return jpegCodec;
-    }
-
-    public JpegScale jpegScale() {
-        return jpegScale;
-    }
-
     public ImageLimits limits() {
         return limits;
     }

@@ -134,7 +134,7 @@ final class AcceleratorBench {
         BatchSettings settings = new BatchSettings(batch, maxWaitMs * 1000, Integer.MAX_VALUE, 0);
         long[] clock = {0};
         try (BatchDispatcher d = BatchDispatcher.inline(source, settings, BatchListener.NONE, () -> clock[0])) {
-            Mailbox box = new Mailbox("simulated");
+            Mailbox box = new Mailbox();
             for (int i = 0; i < arrivals.length; i++) {
                 advance(d, device, clock, arrivals[i]);
                 device.now = arrivals[i];

@@ -71,6 +71,11 @@ final class SimulatedAccelerator implements BatchClassifier {
         return out;
     }
 
+    /** Nothing to free: the device is simulated. */
+    @Override
+    public void close() {
+    }
+
     /** Whether the device is free at virtual time {@code micros}. */
     boolean idleAt(long micros) {
         return micros >= busyUntil;
