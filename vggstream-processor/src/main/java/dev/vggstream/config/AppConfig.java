@@ -295,6 +295,10 @@ public final class AppConfig {
         return get(ConfigKeys.IMAGE_JPEG_DECODER);
     }
 
+    public String imageJpegScale() {
+        return get(ConfigKeys.IMAGE_JPEG_SCALE);
+    }
+
     public int outputTopK() {
         return get(ConfigKeys.OUTPUT_TOP_K);
     }

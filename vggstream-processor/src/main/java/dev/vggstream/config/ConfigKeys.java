@@ -114,6 +114,11 @@ public final class ConfigKeys {
             "JPEG decoder: jdk (refuses corrupt entropy-coded data) or libjpeg-turbo (TensorFlow's, about twice as "
                     + "fast, Pillow's pixels; like Pillow it decodes corrupt data instead of refusing it).",
             "jdk", "libjpeg-turbo");
+    public static final ConfigKey<String> IMAGE_JPEG_SCALE = oneOf("image.jpeg-scale", "auto",
+            "auto: with libjpeg-turbo, decode a large JPEG at 1/2, 1/4 or 1/8 size when that still leaves the resize "
+                    + "step all the pixels it needs (far cheaper for HD frames; pixels close to, not equal to, "
+                    + "Pillow's); exact: always decode the full size. The jdk decoder always decodes the full size.",
+            "auto", "exact");
 
     // ---- output
     public static final ConfigKey<Integer> OUTPUT_TOP_K = integer("output.top-k", 5, 1, 1000,

@@ -38,6 +38,7 @@ public final class ImageDecoder {
 
     private final ImageLimits limits;
     private final JpegCodec jpegCodec;
+    private final JpegScale jpegScale;
     private final List<ImageReaderSpi> jpegReaders;
     private final ImageReaderSpi pngReader;
 
@@ -46,8 +47,18 @@ public final class ImageDecoder {
     }
 
     public ImageDecoder(ImageLimits limits, JpegCodec jpegCodec) {
+        this(limits, jpegCodec, JpegScale.EXACT);
+    }
+
+    /**
+     * @param jpegScale {@link JpegScale#AUTO} decodes large JPEGs at a reduced size when the decoder is libjpeg-turbo;
+     *                  with the JDK's it changes nothing (ImageIO has no DCT-domain scaling: its source subsampling
+     *                  decodes every pixel and then drops rows and columns, which costs as much and aliases)
+     */
+    public ImageDecoder(ImageLimits limits, JpegCodec jpegCodec, JpegScale jpegScale) {
         this.limits = limits;
         this.jpegCodec = jpegCodec;
+        this.jpegScale = jpegScale;
         // The JDK's JPEG decoder is the faster; TwelveMonkeys reads what it refuses (CMYK, YCCK, odd Adobe files).
         this.jpegReaders = spis("jpeg", JDK_JPEG, TWELVEMONKEYS_JPEG);
         this.pngReader = spis("png", JDK_PNG).get(0);
@@ -94,11 +105,23 @@ public final class ImageDecoder {
      * are then only good until the scratch is used again.
      */
     RgbImage decode(byte[] data, PixelScratch scratch) throws ImageException {
+        return decode(data, scratch, null);
+    }
+
+    /**
+     * {@link #decode(byte[], PixelScratch)}, at a reduced size when this decoder's {@link JpegScale} is AUTO, the
+     * image goes to libjpeg-turbo and {@code target} (the resize step that follows) still gets the pixels it needs;
+     * at full size when {@code target} is null.
+     */
+    RgbImage decode(byte[] data, PixelScratch scratch, ImagePreparer target) throws ImageException {
         ImageHeader header = check(data);
         if (jpegCodec == JpegCodec.LIBJPEG_TURBO && header.format() == ImageFormat.JPEG && header.components() != 4) {
+            int reduction = jpegScale == JpegScale.AUTO && target != null
+                    ? JpegScale.reduction(header.width(), header.height(), header.orientation(), target) : 1;
             // no deadline: a TensorFlow call cannot be stopped, and libjpeg-turbo needs milliseconds for the
             // progressive files that keep the JDK decoding for seconds
-            return Orientation.apply(TfJpegDecoder.shared().decode(data, header, scratch), header.orientation());
+            return Orientation.apply(TfJpegDecoder.shared().decode(data, header, scratch, reduction),
+                    header.orientation());
         }
         Deadline deadline = new Deadline(limits.decodeTimeoutMs());
         BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data, header, deadline)

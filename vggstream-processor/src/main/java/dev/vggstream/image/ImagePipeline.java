@@ -35,8 +35,16 @@ public final class ImagePipeline {
 
     /** Decodes and prepares into {@code dst[offset, offset + floats())}. */
     public void prepare(byte[] encoded, float[] dst, int offset) throws ImageException {
-        RgbImage rgb = decoder.decode(encoded, SCRATCH.get());
+        RgbImage rgb = decoder.decode(encoded, SCRATCH.get(), preparer);
         preparer.prepare(rgb, dst, offset);
+    }
+
+    /**
+     * The 8-bit pixels {@link #prepare} turns into floats: decoded (at a reduced size if the decoder's
+     * {@link JpegScale} allows), resized and cropped to the model's size. For comparing decoders.
+     */
+    public RgbImage modelPixels(byte[] encoded) throws ImageException {
+        return preparer.resizeAndCrop(decoder.decode(encoded, null, preparer));
     }
 
     public float[] prepare(byte[] encoded) throws ImageException {

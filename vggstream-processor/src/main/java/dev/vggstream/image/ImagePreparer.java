@@ -61,9 +61,26 @@ public final class ImagePreparer {
     }
 
     private Window window(RgbImage img) {
+        int[] out = resizedSize(img.width(), img.height());
+        return new Window(out[0], out[1], roundHalfEven((out[0] - width) / 2.0),
+                roundHalfEven((out[1] - height) / 2.0));
+    }
+
+    /**
+     * Whether an image of {@code w x h} (as displayed) is used as it is or only made smaller by
+     * {@link #resizeAndCrop}: no side is enlarged. A scaled JPEG decode must keep this true.
+     */
+    public boolean onlyShrinks(int w, int h) {
+        if (w == width && h == height) {
+            return true;
+        }
+        int[] out = resizedSize(w, h);
+        return out[0] <= w && out[1] <= h;
+    }
+
+    /** The size {@link #resizeAndCrop} resizes a {@code w x h} image to before cropping: {@code {width, height}}. */
+    private int[] resizedSize(int w, int h) {
         int shorter = resizeShorterSide();
-        int w = img.width();
-        int h = img.height();
         int outW;
         int outH;
         // torchvision: the shorter side becomes `size`, the longer int(size * long / short)
@@ -80,7 +97,7 @@ public final class ImagePreparer {
             outW = (int) Math.ceil(outW * f);
             outH = (int) Math.ceil(outH * f);
         }
-        return new Window(outW, outH, roundHalfEven((outW - width) / 2.0), roundHalfEven((outH - height) / 2.0));
+        return new int[] {outW, outH};
     }
 
     /** Python's {@code round}, which torchvision's center crop uses: halves go to the even neighbour. */

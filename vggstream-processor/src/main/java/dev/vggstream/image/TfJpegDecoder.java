@@ -24,7 +24,8 @@ final class TfJpegDecoder {
     private final Graph graph;
     private final Session session;
     private final Placeholder<TString> input;
-    private final DecodeJpeg output;
+    /** One op per reduction (1, 2, 4, 8): {@code ratio} is an attribute of the op, fixed in the graph. */
+    private final DecodeJpeg[] outputs = new DecodeJpeg[9];
     /** One op: run it on the calling thread instead of handing it to TensorFlow's pool and waiting. */
     private static final RunOptions CALLER_THREAD = RunOptions.newBuilder().setInterOpThreadPool(-1).build();
 
@@ -32,8 +33,10 @@ final class TfJpegDecoder {
         graph = new Graph();
         Ops tf = Ops.create(graph);
         input = tf.placeholder(TString.class);
-        output = tf.image.decodeJpeg(input, DecodeJpeg.channels(3L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"),
-                DecodeJpeg.fancyUpscaling(true), DecodeJpeg.tryRecoverTruncated(false));
+        for (int r = 1; r <= 8; r *= 2) {
+            outputs[r] = tf.image.decodeJpeg(input, DecodeJpeg.channels(3L), DecodeJpeg.dctMethod("INTEGER_ACCURATE"),
+                    DecodeJpeg.fancyUpscaling(true), DecodeJpeg.tryRecoverTruncated(false), DecodeJpeg.ratio((long) r));
+        }
         session = new Session(graph);
     }
 
@@ -55,18 +58,32 @@ final class TfJpegDecoder {
 
     /** Decodes into {@code scratch}'s buffer, or into a new array when it is null. */
     RgbImage decode(byte[] jpeg, ImageHeader header, PixelScratch scratch) throws ImageException {
+        return decode(jpeg, header, scratch, 1);
+    }
+
+    /**
+     * Decodes at 1/{@code reduction} of the stored size (1, 2, 4 or 8; each side rounded up, as libjpeg does) into
+     * {@code scratch}'s buffer, or into a new array when it is null.
+     */
+    RgbImage decode(byte[] jpeg, ImageHeader header, PixelScratch scratch, int reduction) throws ImageException {
+        if (reduction < 1 || reduction > 8 || Integer.bitCount(reduction) != 1) {
+            throw new IllegalArgumentException("JPEG reduction must be 1, 2, 4 or 8, not " + reduction);
+        }
+        int width = JpegScale.ceilDiv(header.width(), reduction);
+        int height = JpegScale.ceilDiv(header.height(), reduction);
         try (TString in = TString.tensorOfBytes(NdArrays.scalarOfObject(jpeg));
-             Result r = session.runner().feed(input, in).fetch(output).setOptions(CALLER_THREAD).run()) {
+             Result r = session.runner().feed(input, in).fetch(outputs[reduction]).setOptions(CALLER_THREAD).run()) {
             TUint8 pixels = (TUint8) r.get(0);
             long[] shape = pixels.shape().asArray();
-            if (shape[0] != header.height() || shape[1] != header.width()) {
+            if (shape[0] != height || shape[1] != width) {
                 throw new ImageException(ImageException.Reason.CORRUPT, "decoded " + shape[1] + "x" + shape[0]
-                        + " but the header declares " + header.width() + "x" + header.height());
+                        + " but the header declares " + header.width() + "x" + header.height()
+                        + (reduction == 1 ? "" : ", " + width + "x" + height + " at 1/" + reduction));
             }
             int size = (int) pixels.size();
             byte[] rgb = scratch == null ? new byte[size] : scratch.take(size);
             pixels.asRawTensor().data().read(rgb, 0, size);
-            return new RgbImage(header.width(), header.height(), rgb);
+            return new RgbImage(width, height, rgb);
         } catch (RuntimeException e) {
             // TensorFlow reports a broken file as an invalid argument of the op
             String m = e.getMessage() == null ? e.toString() : e.getMessage().split("\n", 2)[0];

@@ -9,6 +9,7 @@ import dev.vggstream.event.OutputFormat;
 import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.JpegCodec;
+import dev.vggstream.image.JpegScale;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ClassifierOptions;
 import dev.vggstream.inference.DeviceConfig;
@@ -97,7 +98,8 @@ public final class Settings {
     }
 
     public static ImageDecoder imageDecoder(AppConfig c) {
-        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()));
+        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()),
+                JpegScale.parse(c.imageJpegScale()));
     }
 
     public static EventLimits eventLimits(AppConfig c) {

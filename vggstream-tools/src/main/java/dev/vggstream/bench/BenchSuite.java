@@ -32,23 +32,24 @@ import java.util.stream.Collectors;
 public final class BenchSuite {
 
     private static final Logger log = LoggerFactory.getLogger(BenchSuite.class);
-    /** The parts a run without --only runs: the suite that stays under ten minutes. */
-    static final int DEFAULT_PARTS = 7;
+    /**
+     * The parts a run without --only runs: the suite that stays under ten minutes. Parts 8 (the Python peer), 9
+     * (readiness, old against new) and 10 (camera frames) take minutes each and run when named; part 11 runs in
+     * virtual time.
+     */
+    static final Set<Integer> DEFAULT_PARTS = Set.of(1, 2, 3, 4, 5, 6, 7, 11);
 
     /**
      * @param scale multiplies image counts and seconds (1 = the default run, under ten minutes here)
-     * @param items which parts to run (1-7); empty = all
-     */
-    /**
+     * @param items which parts to run (1-11); empty = the default parts
      * @param peerVariants vggstream sides of part 8, each JVM options (tokens starting with "-") and configuration
      *                     ("key=value" tokens), e.g. "-Xmx2g inference.warmup-images=0"
      * @param peerRounds   turns of each side in part 8 (A B A B ...)
      */
     public record Options(Path out, Path modelCache, double scale, int batch, long maxWaitMs, Set<Integer> items,
                           PrintWriter console, List<String> peerVariants, int peerRounds) {
-        /** Parts 8 and 9 (the Python peer; readiness old against new) run when asked for: they take minutes. */
         boolean runs(int item) {
-            return items.isEmpty() ? item <= DEFAULT_PARTS : items.contains(item);
+            return items.isEmpty() ? DEFAULT_PARTS.contains(item) : items.contains(item);
         }
 
         int n(int base) {
@@ -100,6 +101,18 @@ public final class BenchSuite {
             if (o.runs(4)) {
                 capacity = ceiling(bootstrap, new CpuMeter(broker.pid()), tiny, work);
             }
+            Map<String, Double> frameCpuMs = Map.of();
+            if (o.runs(10)) {
+                CameraBench.Result r = CameraBench.run(bootstrap, new CpuMeter(broker.pid()), o.modelCache(), work,
+                        o.scale(), o.maxWaitMs(), line -> say("%s", line));
+                absorb(r.goals(), r.notes(), r.rows(), r.panels());
+                frameCpuMs = r.cpuMsPerFrame();
+            }
+            if (o.runs(11)) {
+                AcceleratorBench.Result r = AcceleratorBench.run(o.scale(), o.batch(), o.maxWaitMs(), frameCpuMs,
+                        line -> say("%s", line));
+                absorb(r.goals(), r.notes(), r.rows(), r.panels());
+            }
             if (o.runs(5)) {
                 tinyLatency(bootstrap, tiny, Double.isNaN(capacity) ? 500 : capacity, work);
             }
@@ -120,7 +133,7 @@ public final class BenchSuite {
         }
         notes.put("total time", String.format(Locale.ROOT, "%.1f min", (System.nanoTime() - t0) / 60e9));
         // parts run in the order that shares the VGG16 processor; the table reads in the order
-        goals.sort(java.util.Comparator.comparing(g -> g.item().substring(0, g.item().indexOf('.'))));
+        goals.sort(java.util.Comparator.comparingInt(g -> partOf(g.item())));
         BenchReport.write(dir, goals, rows, panels, notes);
         o.console().println();
         o.console().println(BenchReport.goalsTable(goals));
@@ -273,7 +286,9 @@ public final class BenchSuite {
                     stage.getValue()));
             say("   stage alone, one thread: %s %.0f µs/image", stage.getKey(), stage.getValue());
         }
-        Map<String, String> turbo = Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "libjpeg-turbo");
+        // exact pixels (image.jpeg-scale=exact): the ceiling measures the pipeline, not a reduced decode
+        Map<String, String> turbo = Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "libjpeg-turbo",
+                "image.jpeg-scale", "exact");
         Map<String, String> jdk = Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "jdk");
         // the buffer holding whole records, as before batch.buffer=reference: what the reference saves
         Map<String, String> copy = Map.of("kafka.num.stream.threads", "2", "image.jpeg-decoder", "libjpeg-turbo",
@@ -357,7 +372,7 @@ public final class BenchSuite {
     }
 
     /** "processor 1.90 ms (stream threads 1.20, ...), broker 0.80 ms" */
-    private static String cpuSplit(StreamBench.Outcome r) {
+    static String cpuSplit(StreamBench.Outcome r) {
         double[] ms = r.cpuMs();
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "processor %.2f ms (", ms[CpuMeter.PROCESSOR]));
         double parts = 0;
@@ -621,6 +636,19 @@ public final class BenchSuite {
                      double n) {
         rows.add(new String[] {group, what, name, Goal.fmt(ips), Goal.fmt(batch), Goal.fmt(p50), Goal.fmt(p99),
                 Goal.fmt(n)});
+    }
+
+    /** What a part kept in a class of its own measured. */
+    /** The part a goal's item belongs to: its leading number ("10. ..." is part 10, after part 9). */
+    static int partOf(String item) {
+        return Integer.parseInt(item.substring(0, item.indexOf('.')));
+    }
+
+    private void absorb(List<Goal> g, Map<String, String> n, List<String[]> r, List<Chart.Panel> p) {
+        goals.addAll(g);
+        notes.putAll(n);
+        rows.addAll(r);
+        panels.addAll(p);
     }
 
     private void say(String format, Object... args) {

@@ -127,6 +127,7 @@ final class PeerSides {
             c.put("model.path", model.toString());
             c.put("model.poll-interval-ms", "0");
             c.put("image.jpeg-decoder", "libjpeg-turbo");
+            c.put("image.jpeg-scale", "exact"); // Pillow-identical pixels, as the issue requires of the comparison
             c.put("batch.max-size", "32");
             c.put("batch.max-in-flight", "128");
             c.put("http.enabled", "false");
