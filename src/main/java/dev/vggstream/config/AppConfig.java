@@ -134,7 +134,7 @@ public final class AppConfig {
     // ---- groups
 
     public record Topics(String input, String output, String dlq, boolean create, int partitions,
-                         short replicationFactor) {
+                         OptionalInt replicationFactor) {
     }
 
     /** Empty optionals: take it from the model's own metadata. */
@@ -204,9 +204,10 @@ public final class AppConfig {
         return get(ConfigKeys.TOPICS_PARTITIONS);
     }
 
-    /** A short because that is what Kafka's admin API takes; the key's range guarantees it fits. */
-    public short topicsReplicationFactor() {
-        return get(ConfigKeys.TOPICS_REPLICATION_FACTOR).shortValue();
+    /** Empty when unset: the service then derives it from the cluster's size. The key's range fits a short. */
+    public OptionalInt topicsReplicationFactor() {
+        Integer rf = get(ConfigKeys.TOPICS_REPLICATION_FACTOR);
+        return rf == null ? OptionalInt.empty() : OptionalInt.of(rf);
     }
 
     public Path modelPath() {
@@ -317,6 +318,10 @@ public final class AppConfig {
 
     public int httpPort() {
         return get(ConfigKeys.HTTP_PORT);
+    }
+
+    public long healthKafkaUnavailableMs() {
+        return get(ConfigKeys.HEALTH_KAFKA_UNAVAILABLE_MS);
     }
 
     public long shutdownTimeoutMs() {

@@ -68,6 +68,7 @@ public final class VggService implements AutoCloseable {
     private final KafkaStreams streams;
     private final ModelWatcher watcher;
     private final DeviceConfig device;
+    private volatile KafkaMonitor monitor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
     private volatile Throwable fatal;
@@ -92,12 +93,17 @@ public final class VggService implements AutoCloseable {
         log.info("effective configuration:\n  {}", String.join("\n  ", config.effectiveLines()));
         // the device is known in milliseconds: refuse a missing GPU before connecting or loading anything
         DeviceConfig device = chooseDevice(config);
-        Properties props = StreamsProperties.of(config);
-        Properties admin = KafkaAdmin.adminProperties(props);
-        KafkaAdmin.check(admin, KafkaAdmin.defaultTimeout());
+        Properties admin = KafkaAdmin.adminProperties(StreamsProperties.of(config));
+        int brokers = KafkaAdmin.check(admin, KafkaAdmin.defaultTimeout());
+        Replication replication = Replication.resolve(config.topicsReplicationFactor(), brokers);
+        log.info("{} broker(s): topics created with replication factor {}{}", brokers, replication.factor(),
+                replication.minIsr().isPresent() ? " and min.insync.replicas " + replication.minIsr().getAsInt() : "");
+        Properties props = StreamsProperties.of(config, replication);
         if (config.topicsCreate()) {
-            KafkaAdmin.createMissing(admin, topicSpecs(config), KafkaAdmin.defaultTimeout());
+            KafkaAdmin.createMissing(admin, topicSpecs(config, replication), KafkaAdmin.defaultTimeout());
         }
+        KafkaAdmin.warnUnreplicated(admin, List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()),
+                brokers, KafkaAdmin.defaultTimeout());
         ModelHolder model = loadModel(config, device);
         health.modelReady(true);
         listeners.models().served(model.info(), device.describe());
@@ -121,6 +127,8 @@ public final class VggService implements AutoCloseable {
             streams.setStateListener((now, before) -> service.stateChanged(now));
             streams.setUncaughtExceptionHandler(service::uncaught);
             streams.start();
+            service.monitor = KafkaMonitor.start(admin, List.of(config.topicsOutput(), config.topicsDlq()), health,
+                    config.healthKafkaUnavailableMs());
             return service;
         } catch (RuntimeException e) {
             if (watcher != null) {
@@ -198,12 +206,14 @@ public final class VggService implements AutoCloseable {
         return new Topics(c.topicsInput(), c.topicsOutput(), c.topicsDlq());
     }
 
-    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c) {
-        Map<String, String> large = Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c)));
-        short rf = c.topicsReplicationFactor();
+    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c, Replication replication) {
+        Map<String, String> large = replication.topicConfigs(
+                Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c))));
+        Map<String, String> small = replication.topicConfigs(Map.of());
+        short rf = replication.factor();
         int parts = c.topicsPartitions();
         return List.of(new KafkaAdmin.TopicSpec(c.topicsInput(), parts, rf, large),
-                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, Map.of()),
+                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, small),
                 new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
     }
 
@@ -310,6 +320,9 @@ public final class VggService implements AutoCloseable {
         log.info("stopping: closing Kafka Streams (up to {} s)", timeout.toSeconds());
         if (watcher != null) {
             watcher.close();
+        }
+        if (monitor != null) {
+            monitor.close();
         }
         boolean clean = streams.close(timeout);
         if (!clean) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,7 +44,7 @@ class AppConfigLoadingTest {
                 "VGGSTREAM_MODEL_POLL_INTERVAL_MS", "0"));
 
         assertThat(config.inferenceGpuMemoryFraction()).isEqualTo(0.5);
-        assertThat(config.topicsReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.topicsReplicationFactor()).hasValue(3);
         assertThat(config.modelPollIntervalMs()).isZero();
     }
 
@@ -260,7 +261,7 @@ class AppConfigLoadingTest {
         assertThat(config.inference().device()).isEqualTo("gpu:1");
         assertThat(config.batch()).isEqualTo(new AppConfig.Batch(16, 50, 64, 5));
         assertThat(config.topics()).isEqualTo(
-                new AppConfig.Topics("images", "classifications", "images.dlq", true, 8, (short) 1));
+                new AppConfig.Topics("images", "classifications", "images.dlq", true, 8, OptionalInt.empty()));
         assertThat(config.image()).isEqualTo(new AppConfig.Image(10_485_760L, 40_000_000L, 8, 2000));
         assertThat(config.http()).isEqualTo(new AppConfig.Http(true, "127.0.0.1", 8080));
         assertThat(config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MS)).isEqualTo(30_000L);
