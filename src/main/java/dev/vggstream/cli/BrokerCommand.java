@@ -1,5 +1,6 @@
 package dev.vggstream.cli;
 
+import dev.vggstream.kafka.LocalKafka;
 import dev.vggstream.kafka.LocalKafkaBroker;
 import dev.vggstream.kafka.LocalKafkaCluster;
 import picocli.CommandLine;
@@ -48,33 +49,22 @@ final class BrokerCommand implements Callable<Integer> {
             b.dataDir(dataDir);
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (AutoCloseable kafka = nodes == 1 ? b.port(port).start() : LocalKafkaCluster.start(nodes, b)) {
+        try (LocalKafka kafka = LocalKafka.start(nodes, b.port(port))) {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                closeQuietly(kafka);
+                kafka.close();
                 stop.countDown();
             }, "vggstream-broker-stop"));
-            String bootstrap = kafka instanceof LocalKafkaCluster c ? c.bootstrapServers()
-                    : ((LocalKafkaBroker) kafka).bootstrapServers();
-            Path data = kafka instanceof LocalKafkaCluster c ? c.dataDir() : ((LocalKafkaBroker) kafka).dataDir();
             PrintWriter out = spec.commandLine().getOut();
-            out.println("Kafka is up at " + bootstrap + " (" + nodes + (nodes == 1 ? " node" : " nodes")
-                    + ", data in " + data + ")");
+            out.println("Kafka is up at " + kafka.bootstrapServers() + " (" + nodes + (nodes == 1 ? " node" : " nodes")
+                    + ", data in " + kafka.dataDir() + ")");
             if (nodes > 1) {
                 out.println("Replication: " + LocalKafkaCluster.replicationProperties(nodes));
             }
-            out.println("Try: VGGSTREAM_KAFKA_BOOTSTRAP_SERVERS=" + bootstrap + " ./vggstream run");
+            out.println("Try: VGGSTREAM_KAFKA_BOOTSTRAP_SERVERS=" + kafka.bootstrapServers() + " ./vggstream run");
             out.println("Ctrl-C stops it.");
             out.flush();
             stop.await();
         }
         return ExitCodes.OK;
-    }
-
-    private static void closeQuietly(AutoCloseable kafka) {
-        try {
-            kafka.close();
-        } catch (Exception e) {
-            // stopping anyway; the nodes' own shutdown hooks still run
-        }
     }
 }

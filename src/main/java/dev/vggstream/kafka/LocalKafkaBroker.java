@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * crashes) the hook cannot run and the broker is orphaned; find it by the
  * {@code -Dvggstream.parentPid=<pid>} it was started with and stop it by hand.
  */
-public final class LocalKafkaBroker implements AutoCloseable {
+public final class LocalKafkaBroker implements LocalKafka {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
@@ -94,6 +94,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private boolean closed;
     /** Volatile because the shutdown hook reads it without taking the monitor (start() may hold it). */
     private volatile Process process;
+    private volatile boolean suspended;
 
     /**
      * Settings of a broker. Use {@link #builder()} rather than this constructor.
@@ -298,6 +299,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (running == null) {
             return;
         }
+        if (suspended) {
+            // a frozen process cannot act on SIGTERM
+            resume();
+        }
         terminate(running, options.stopTimeout());
         process = null;
     }
@@ -311,6 +316,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         running.destroyForcibly();
         awaitExit(running, Duration.ofSeconds(30));
         process = null;
+        suspended = false;
     }
 
     /**
@@ -319,11 +325,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
      */
     public synchronized void suspend() {
         signal("STOP");
+        suspended = true;
     }
 
     /** Continues a broker frozen by {@link #suspend()} (SIGCONT). */
     public synchronized void resume() {
         signal("CONT");
+        suspended = false;
+    }
+
+    /** Frozen by {@link #suspend()} and not resumed yet. */
+    public boolean isSuspended() {
+        return suspended;
     }
 
     private void signal(String name) {
@@ -373,6 +386,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     }
 
     /** The PLAINTEXT listener, {@code 127.0.0.1:<port>}. */
+    @Override
     public String bootstrapServers() {
         return HOST + ":" + requirePorts().plaintext();
     }
@@ -398,6 +412,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         + " username=" + jaasQuote(username) + " password=" + jaasQuote(password) + ";");
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * <p>Nodes start and stop together: a node waits for a quorum before it answers, and a node stopped after the
  * quorum is gone can hang in its controlled shutdown.
  */
-public final class LocalKafkaCluster implements AutoCloseable {
+public final class LocalKafkaCluster implements LocalKafka {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaCluster.class);
     private static final String HOST = "127.0.0.1";
@@ -169,6 +169,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
         return nodes.size();
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
@@ -180,6 +181,7 @@ public final class LocalKafkaCluster implements AutoCloseable {
     }
 
     /** Every node's PLAINTEXT listener, comma-separated: what clients put in bootstrap.servers. */
+    @Override
     public String bootstrapServers() {
         return nodes.stream().map(LocalKafkaBroker::bootstrapServers).collect(Collectors.joining(","));
     }
@@ -272,9 +274,10 @@ public final class LocalKafkaCluster implements AutoCloseable {
         }
     }
 
-    /** Only live nodes: a client given a dead node first wastes a connection timeout on it. */
+    /** Only live, unfrozen nodes: a client given a dead or frozen node first wastes a timeout on it. */
     private String runningBootstrap() {
-        String running = nodes.stream().filter(LocalKafkaBroker::isRunning).map(LocalKafkaBroker::bootstrapServers)
+        String running = nodes.stream().filter(n -> n.isRunning() && !n.isSuspended())
+                .map(LocalKafkaBroker::bootstrapServers)
                 .collect(Collectors.joining(","));
         return running.isEmpty() ? bootstrapServers() : running;
     }

@@ -37,7 +37,7 @@ public final class KafkaClusterExtension implements BeforeAllCallback {
             return;
         }
         for (LocalKafkaBroker node : shared.nodes()) {
-            if (node.isRunning()) {
+            if (node.isSuspended()) {
                 node.resume();
             }
         }

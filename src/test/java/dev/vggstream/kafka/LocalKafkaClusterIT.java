@@ -61,7 +61,7 @@ class LocalKafkaClusterIT {
         LocalKafkaBroker node = cluster.node(leader);
 
         node.kill();
-        await().atMost(Duration.ofSeconds(30)).until(() -> !cluster.leaders("kill-leader").containsValue(leader));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> !cluster.leaders("kill-leader").containsValue(leader));
         assertThat(cluster.leaders("kill-leader").values()).doesNotContain(-1);
         node.start();
         cluster.awaitFullIsr(List.of("kill-leader"), HEAL);
@@ -76,7 +76,7 @@ class LocalKafkaClusterIT {
         LocalKafkaBroker node = cluster.node(cluster.busiestLeader("freeze"));
 
         node.suspend();
-        await().atMost(Duration.ofSeconds(60)).until(() -> !cluster.underReplicated(List.of("freeze")).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> !cluster.underReplicated(List.of("freeze")).isEmpty());
         assertThat(cluster.leaders("freeze")).doesNotContainValue(node.nodeId());
         node.resume();
         cluster.awaitFullIsr(List.of("freeze"), HEAL);
