@@ -66,9 +66,14 @@ class ClusterFaultIT {
         r.assertGuarantees();
     }
 
+    /** All of (a)-(f) under both guarantees; -Dvggstream.soak.faults=TWO_BROKERS_DOWN,... and -Dvggstream.soak.guarantees pick some. */
     static Stream<Arguments> everyFaultUnderBothGuarantees() {
-        return ClusterFault.brokerFaults().stream().flatMap(f -> Stream.of(
-                Arguments.of(f, "at_least_once"), Arguments.of(f, "exactly_once_v2")));
+        List<String> faults = List.of(System.getProperty("vggstream.soak.faults", "").split(","));
+        List<String> guarantees = List.of(System.getProperty("vggstream.soak.guarantees",
+                "at_least_once,exactly_once_v2").split(","));
+        return ClusterFault.brokerFaults().stream()
+                .filter(f -> faults.contains("") || faults.contains(f.name()))
+                .flatMap(f -> guarantees.stream().map(g -> Arguments.of(f, g)));
     }
 
     @Tag("soak")
@@ -81,7 +86,7 @@ class ClusterFaultIT {
     @Tag("soak")
     @Test
     void twentyRandomFaultsOverTwentyThousandImagesLoseNothing() throws Exception {
-        int faults = Integer.getInteger("vggstream.soak.faults", 20);
+        int faults = Integer.getInteger("vggstream.soak.fault-count", 20);
         int events = Integer.getInteger("vggstream.soak.events", 20_000);
         Random random = new Random(Long.getLong("vggstream.soak.seed", 14));
         List<ClusterFault> all = new ArrayList<>(ClusterFault.brokerFaults());
