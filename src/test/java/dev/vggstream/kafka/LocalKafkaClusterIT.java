@@ -104,6 +104,21 @@ class LocalKafkaClusterIT {
         }
     }
 
+    @Test
+    void theProcessorsStartCheckNamesTheTopicsWithASingleReplica() throws Exception {
+        try (Admin admin = admin()) {
+            admin.createTopics(List.of(new NewTopic("lonely", 2, (short) 1), new NewTopic("replicated", 2, (short) 3)))
+                    .all().get(30, TimeUnit.SECONDS);
+        }
+        java.util.Properties props = new java.util.Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+
+        List<String> warned = dev.vggstream.service.KafkaAdmin.warnUnreplicated(props, List.of("lonely", "replicated"),
+                cluster.size(), Duration.ofSeconds(30));
+
+        assertThat(warned).containsExactly("lonely");
+    }
+
     private void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 3))).all().get(30, TimeUnit.SECONDS);
