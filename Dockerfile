@@ -1,9 +1,11 @@
 # syntax=docker/dockerfile:1
 #
 # vggstream images. Targets:
-#   runtime      (default) CPU TensorFlow natives on a slim JRE 17:  docker build -t vggstream .
-#   runtime-gpu  CUDA 12 + cuDNN 9 natives, built with mvn -Pgpu:   docker build --target runtime-gpu -t vggstream:gpu .
-# Both build from a clean checkout; the build stage needs Maven Central and nothing else.
+#   runtime      (default) the processor, CPU TensorFlow natives on a slim JRE 17:  docker build -t vggstream .
+#   runtime-gpu  the processor, CUDA 12 + cuDNN 9 natives (mvn -Pgpu):  docker build --target runtime-gpu -t vggstream:gpu .
+#   tools        the whole vggstream command (model build/train, bench, ...):  docker build --target tools -t vggstream-tools .
+# The processor images hold the vggstream-processor module's jar, which runs only `run`: no Kafka broker, no
+# trainer, no benchmark. All build from a clean checkout; the build stages need Maven Central and nothing else.
 
 ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG JRE_IMAGE=eclipse-temurin:17-jre
@@ -14,21 +16,44 @@ ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04
 FROM ${MAVEN_IMAGE} AS sources
 WORKDIR /src
 COPY pom.xml ./
-COPY src ./src
+COPY vggstream-processor ./vggstream-processor
+COPY vggstream-model ./vggstream-model
+COPY vggstream-tools ./vggstream-tools
 
 # ---- build: CPU natives -------------------------------------------------------------------------------------------
 # The local Maven repository is a BuildKit cache mount (shared by both builds): after the first build, a rebuild
 # downloads nothing, while the image layers stay free of it.
 FROM sources AS build
 RUN --mount=type=cache,id=vggstream-m2,target=/root/.m2 \
-    mvn -B -Dshade.skip=false -DskipTests package \
- && cp target/vggstream.jar /vggstream.jar
+    mvn -B -Dshade.skip=false -DskipTests -pl vggstream-processor package \
+ && cp vggstream-processor/target/vggstream-processor.jar /vggstream.jar
 
 # ---- build: GPU natives -------------------------------------------------------------------------------------------
 FROM sources AS build-gpu
 RUN --mount=type=cache,id=vggstream-m2,target=/root/.m2 \
-    mvn -B -Pgpu -Dshade.skip=false -DskipTests package \
- && cp target/vggstream.jar /vggstream.jar
+    mvn -B -Pgpu -Dshade.skip=false -DskipTests -pl vggstream-processor package \
+ && cp vggstream-processor/target/vggstream-processor.jar /vggstream.jar
+
+# ---- build: the tools' jar (CPU natives) --------------------------------------------------------------------------
+FROM sources AS build-tools
+RUN --mount=type=cache,id=vggstream-m2,target=/root/.m2 \
+    mvn -B -Dshade.skip=false -Dprocessor.shade.skip=true -DskipTests -pl vggstream-tools -am package \
+ && cp vggstream-tools/target/vggstream.jar /vggstream.jar
+
+# ---- tools: the vggstream command, for one-shot jobs beside the processor (docker-compose's model service) --------
+FROM ${JRE_IMAGE} AS tools
+RUN groupadd --system --gid 10001 vggstream \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
+ && mkdir -p /app/config /models \
+ && chown 10001:10001 /models
+WORKDIR /app
+COPY --from=build-tools /vggstream.jar /app/vggstream.jar
+COPY config/application.properties /app/config/application.properties
+ENV TF_CPP_MIN_LOG_LEVEL=1 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
+CMD ["--help"]
 
 # ---- the JRE, for the GPU image (the CUDA images carry no Java) ----------------------------------------------------
 FROM ${JRE_IMAGE} AS jre

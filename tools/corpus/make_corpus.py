@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Write the malformed-input corpus under src/test/resources/corpus/ (CI never runs this; it reads the files).
+"""Write the malformed-input corpus under vggstream-tools/src/test/resources/corpus/ (CI never runs this; it reads the files).
 
     /usr/bin/python3 tools/corpus/make_corpus.py             # (re)write every file
     /usr/bin/python3 tools/corpus/make_corpus.py --check     # write nothing; exit 1 if a committed file differs
@@ -39,7 +39,7 @@ import numpy as np
 from PIL import Image, ImageOps, PngImagePlugin
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "src", "test", "resources", "corpus")
+OUT = os.path.join(ROOT, "vggstream-tools", "src", "test", "resources", "corpus")
 CONVERT = "/usr/bin/convert"
 MAX_TOTAL_BYTES = 300 * 1024
 

@@ -16,9 +16,9 @@ import java.util.stream.Stream;
  * Files made from Fashion-MNIST for the tests and the demo. Run with the project on the classpath:
  *
  * <pre>
- *   java -cp target/vggstream.jar tools/train/FashionFiles.java subset  SRC OUT TRAIN_PER_CLASS TEST_PER_CLASS
- *   java -cp target/vggstream.jar tools/train/FashionFiles.java samples SRC OUT PER_CLASS
- *   java -cp target/vggstream.jar tools/train/FashionFiles.java index   DEMO_DIR
+ *   java -cp vggstream-tools/target/vggstream.jar tools/train/FashionFiles.java subset  SRC OUT TRAIN_PER_CLASS TEST_PER_CLASS
+ *   java -cp vggstream-tools/target/vggstream.jar tools/train/FashionFiles.java samples SRC OUT PER_CLASS
+ *   java -cp vggstream-tools/target/vggstream.jar tools/train/FashionFiles.java index   DEMO_DIR
  * </pre>
  *
  * subset: the first N images of each class of each split, as gzipped IDX files (same names as the originals).

@@ -1,0 +1,338 @@
+package dev.vggstream.service;
+
+import dev.vggstream.batch.BatchDispatcher;
+import dev.vggstream.batch.BatchListener;
+import dev.vggstream.batch.BatchSettings;
+import dev.vggstream.config.AppConfig;
+import dev.vggstream.event.EventLimits;
+import dev.vggstream.event.EventParser;
+import dev.vggstream.image.ImageDecoder;
+import dev.vggstream.image.ImageLimits;
+import dev.vggstream.image.JpegCodec;
+import dev.vggstream.image.Preprocessing;
+import dev.vggstream.inference.ClassifierOptions;
+import dev.vggstream.inference.DeviceConfig;
+import dev.vggstream.inference.Devices;
+import dev.vggstream.inference.ModelException;
+import dev.vggstream.inference.ModelMetadata;
+import dev.vggstream.topology.BufferMode;
+import dev.vggstream.topology.OutcomeListener;
+import dev.vggstream.topology.ProcessorSettings;
+import dev.vggstream.topology.Topics;
+import dev.vggstream.topology.VggTopology;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running processor instance: model loaded and warmed once, a dispatcher shared by all stream threads, the
+ * topology, Kafka Streams. Start more instances with the same {@code kafka.application.id} to scale out.
+ * {@link #close()} stops in the safe order: streams (commits what was answered; the rest stays in the changelogged
+ * buffer), then the dispatcher, then the model.
+ */
+public final class VggService implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(VggService.class);
+    /** Stream threads replaced more often than this per minute mean a real fault: stop instead. */
+    private static final int MAX_REPLACEMENTS_PER_MINUTE = 5;
+
+    /** Hooks for metrics; all default to nothing. */
+    public record Listeners(BatchListener batches, OutcomeListener outcomes, ModelListener models) {
+        public Listeners(BatchListener batches, OutcomeListener outcomes) {
+            this(batches, outcomes, ModelListener.NONE);
+        }
+
+        public static Listeners none() {
+            return new Listeners(BatchListener.NONE, OutcomeListener.NONE, ModelListener.NONE);
+        }
+    }
+
+    private final AppConfig config;
+    private final Health health;
+    private final ModelHolder model;
+    private final BatchDispatcher dispatcher;
+    private final KafkaStreams streams;
+    private final ModelWatcher watcher;
+    private final DeviceConfig device;
+    private volatile KafkaMonitor monitor;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Deque<Long> replacements = new ArrayDeque<>();
+    private volatile Throwable fatal;
+
+    private VggService(AppConfig config, Health health, ModelHolder model, BatchDispatcher dispatcher,
+                       KafkaStreams streams, ModelWatcher watcher, DeviceConfig device) {
+        this.config = config;
+        this.health = health;
+        this.model = model;
+        this.dispatcher = dispatcher;
+        this.streams = streams;
+        this.watcher = watcher;
+        this.device = device;
+    }
+
+    /**
+     * Checks Kafka, creates missing topics, loads and warms the model, and starts streaming. Returns once Kafka
+     * Streams is started (not necessarily RUNNING yet: see {@link #awaitRunning}).
+     */
+    public static VggService start(AppConfig config, Health health, Listeners listeners)
+            throws KafkaAccessException, ModelException, Devices.DeviceUnavailableException {
+        log.info("effective configuration:\n  {}", String.join("\n  ", config.effectiveLines()));
+        // the device is known in milliseconds: refuse a missing GPU before connecting or loading anything
+        DeviceConfig device = chooseDevice(config);
+        Properties admin = KafkaAdmin.adminProperties(StreamsProperties.of(config));
+        int brokers = KafkaAdmin.check(admin, KafkaAdmin.defaultTimeout());
+        Replication replication = Replication.resolve(config.topicsReplicationFactor(), brokers);
+        log.info("{} broker(s): topics created with replication factor {}{}", brokers, replication.factor(),
+                replication.minIsr().isPresent() ? " and min.insync.replicas " + replication.minIsr().getAsInt() : "");
+        Properties props = StreamsProperties.of(config, replication);
+        if (config.topicsCreate()) {
+            KafkaAdmin.createMissing(admin, topicSpecs(config, replication), KafkaAdmin.defaultTimeout());
+        }
+        KafkaAdmin.warnUnreplicated(admin, List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()),
+                brokers, KafkaAdmin.defaultTimeout());
+        ModelHolder model = loadModel(config, device);
+        health.modelReady(true);
+        listeners.models().served(model.info(), device.describe());
+        BatchDispatcher dispatcher = null;
+        ModelWatcher watcher = null;
+        try {
+            dispatcher = BatchDispatcher.async(model, batchSettings(config), listeners.batches());
+            ProcessorSettings ps = new ProcessorSettings(dispatcher, new EventParser(eventLimits(config)),
+                    config.outputTopK(), config.batchPunctuateIntervalMs(), listeners.outcomes(),
+                    BufferMode.parse(config.batchBuffer()),
+                    new KafkaSourceReader(props, "exactly_once_v2".equals(config.kafkaProcessingGuarantee())));
+            Topology topology = VggTopology.build(topics(config), ps, StreamsProperties.changelogConfig(config));
+            log.debug("topology:\n{}", topology.describe());
+            KafkaStreams streams = new KafkaStreams(topology, props);
+            if (config.modelPollIntervalMs() > 0) {
+                watcher = new ModelWatcher(model, health, listeners.models(), device.describe(),
+                        config.inferenceWarmup() ? batchSettings(config).modelBatchSizes() : new int[0],
+                        config.modelPollIntervalMs());
+            }
+            VggService service = new VggService(config, health, model, dispatcher, streams, watcher, device);
+            streams.setStateListener((now, before) -> service.stateChanged(now));
+            streams.setUncaughtExceptionHandler(service::uncaught);
+            streams.start();
+            service.monitor = KafkaMonitor.start(admin, List.of(config.topicsOutput(), config.topicsDlq()), health,
+                    config.healthKafkaUnavailableMs());
+            return service;
+        } catch (RuntimeException e) {
+            if (watcher != null) {
+                watcher.close();
+            }
+            if (dispatcher != null) {
+                dispatcher.close();
+            }
+            model.close();
+            throw e;
+        }
+    }
+
+    /** What TensorFlow sees, logged, and the device to run on. */
+    public static DeviceConfig chooseDevice(AppConfig c) throws Devices.DeviceUnavailableException {
+        DeviceConfig wanted = DeviceConfig.parse(c.inferenceDevice(), c.inferenceGpuAllowGrowth(),
+                c.inferenceGpuMemoryFraction(), c.inferenceIntraOpThreads(), c.inferenceInterOpThreads());
+        List<Devices.Device> seen = Devices.list();
+        log.info("TensorFlow sees: {}", Devices.describe(seen));
+        return Devices.resolve(wanted, seen);
+    }
+
+    static ModelHolder loadModel(AppConfig c, DeviceConfig device) throws ModelException {
+        ClassifierOptions options = ClassifierOptions.defaults().withConfigProto(device.toConfigProto())
+                .withSignatureKey(c.modelSignature());
+        if (c.modelPreprocessing().isPresent()) {
+            options = options.withPreprocessing(Preprocessing.parse(c.modelPreprocessing().get()));
+        }
+        if (c.modelLabels().isPresent()) {
+            try {
+                options = options.withLabels(ModelMetadata.readLabelFile(c.modelLabels().get()));
+            } catch (IOException e) {
+                throw new ModelException("cannot read model.labels " + c.modelLabels().get() + ": " + e.getMessage(), e);
+            }
+        }
+        if (c.modelImageSize().isPresent()) {
+            options = options.withImageSize(c.modelImageSize().getAsInt());
+        }
+        ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageDecoder(c),
+                c.inferenceWarmup() ? batchSettings(c).modelBatchSizes() : new int[0]);
+        log.info("serving model {} v{} ({}x{}, {} classes, {} preprocessing) on {}", holder.info().name(),
+                holder.info().version(), holder.info().width(), holder.info().height(), holder.info().numClasses(),
+                holder.info().preprocessing().id(), device.describe());
+        return holder;
+    }
+
+    public static BatchSettings batchSettings(AppConfig c) {
+        return new BatchSettings(c.batchMaxSize(), c.batchMaxWaitMs(), c.batchMaxInFlight(), maxBlockMs(c));
+    }
+
+    /**
+     * How long a stream thread may wait for room in the dispatcher: short against the transaction timeout, so a
+     * stream thread waiting on a slow model still commits its transaction in time under exactly-once.
+     */
+    static long maxBlockMs(AppConfig c) {
+        Map<String, Object> k = c.kafkaProperties();
+        Object txn = k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"));
+        long timeout = txn == null ? 10_000 : Long.parseLong(txn.toString().trim());
+        return Math.max(50, Math.min(2_000, timeout / 5));
+    }
+
+    public static ImageLimits imageLimits(AppConfig c) {
+        return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
+    }
+
+    public static ImageDecoder imageDecoder(AppConfig c) {
+        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()));
+    }
+
+    public static EventLimits eventLimits(AppConfig c) {
+        return EventLimits.forImages(c.imageMaxBytes());
+    }
+
+    public static Topics topics(AppConfig c) {
+        return new Topics(c.topicsInput(), c.topicsOutput(), c.topicsDlq());
+    }
+
+    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c, Replication replication) {
+        Map<String, String> large = replication.topicConfigs(
+                Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c))));
+        Map<String, String> small = replication.topicConfigs(Map.of());
+        short rf = replication.factor();
+        int parts = c.topicsPartitions();
+        return List.of(new KafkaAdmin.TopicSpec(c.topicsInput(), parts, rf, large),
+                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, small),
+                new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
+    }
+
+    private void stateChanged(KafkaStreams.State now) {
+        health.streamsState(now);
+        log.info("Kafka Streams is {}", now);
+        if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+            stopped.countDown();
+        }
+    }
+
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse uncaught(Throwable e) {
+        Throwable root = rootCause(e);
+        if (root instanceof AuthenticationException || root instanceof AuthorizationException) {
+            fatal = root;
+            health.failed(root.getMessage());
+            log.error("Kafka refused access: {}. Stopping.", root.getMessage());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        long now = System.currentTimeMillis();
+        synchronized (replacements) {
+            replacements.addLast(now);
+            while (!replacements.isEmpty() && now - replacements.peekFirst() > TimeUnit.MINUTES.toMillis(1)) {
+                replacements.pollFirst();
+            }
+            if (replacements.size() > MAX_REPLACEMENTS_PER_MINUTE) {
+                fatal = e;
+                health.failed(String.valueOf(root));
+                log.error("stream threads keep failing; stopping", e);
+                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
+        log.warn("a stream thread failed; replacing it (its tasks resume from their last commit)", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            if (t instanceof AuthenticationException || t instanceof AuthorizationException) {
+                return t;
+            }
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Waits until Kafka Streams is RUNNING. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) {
+                return true;
+            }
+            if (!s.isRunningOrRebalancing() && s != KafkaStreams.State.CREATED) {
+                return false;
+            }
+            if (stopped.await(20, TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** Blocks until streaming stops (shutdown or a fatal error). */
+    public void awaitStop() throws InterruptedException {
+        stopped.await();
+    }
+
+    /** The error that stopped the service, if any. */
+    public Throwable fatal() {
+        return fatal;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    public ModelHolder model() {
+        return model;
+    }
+
+    public BatchDispatcher dispatcher() {
+        return dispatcher;
+    }
+
+    public Health health() {
+        return health;
+    }
+
+    public AppConfig config() {
+        return config;
+    }
+
+    /** Where inference runs. */
+    public DeviceConfig device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        Duration timeout = Duration.ofMillis(config.shutdownTimeoutMs());
+        log.info("stopping: closing Kafka Streams (up to {} s)", timeout.toSeconds());
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (monitor != null) {
+            monitor.close();
+        }
+        boolean clean = streams.close(timeout);
+        if (!clean) {
+            log.warn("Kafka Streams did not close within {} s; unanswered images stay in the buffer changelog",
+                    timeout.toSeconds());
+        }
+        dispatcher.close();
+        model.close();
+        health.modelReady(false);
+        stopped.countDown();
+        log.info("stopped");
+    }
+}

@@ -1,0 +1,362 @@
+package dev.vggstream.cli;
+
+import dev.vggstream.run.CliException;
+import dev.vggstream.run.ExitCodes;
+import dev.vggstream.run.VerboseOption;
+import dev.vggstream.image.ImagePreparer;
+import dev.vggstream.image.Preprocessing;
+import dev.vggstream.inference.Classifier;
+import dev.vggstream.inference.ModelException;
+import dev.vggstream.inference.ModelMetadata;
+import dev.vggstream.model.NpyArray;
+import dev.vggstream.model.Parameter;
+import dev.vggstream.model.VggArch;
+import dev.vggstream.model.VggGraph;
+import dev.vggstream.model.VggModel;
+import dev.vggstream.model.VggSpec;
+import dev.vggstream.model.VggTrainingGraph;
+import dev.vggstream.model.WeightsException;
+import dev.vggstream.train.EpochMetrics;
+import dev.vggstream.train.InitialWeights;
+import dev.vggstream.train.PreparedImages;
+import dev.vggstream.train.TrainConfig;
+import dev.vggstream.train.Trainer;
+import dev.vggstream.train.TrainingData;
+import dev.vggstream.train.TrainingListener;
+import dev.vggstream.train.TrainingReport;
+import dev.vggstream.train.TrainingResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code vggstream model train}: train a VGG on IDX files or an image folder and export it as a SavedModel. */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Train a VGG on your own classes and export it as a SavedModel like 'model build' makes, with "
+                + "metrics.json and training.png beside it.",
+                "Images are prepared exactly as serving prepares them (resize the shorter side to "
+                        + "round(S*256/224), center crop S, then the preprocessing)."})
+final class ModelTrainCommand implements Callable<Integer> {
+
+    @Option(names = "--data", required = true, description = {"IDX files (a directory with train-images*/"
+            + "train-labels* and t10k-images*/t10k-labels*, gzipped or not: MNIST, Fashion-MNIST), or an image folder "
+            + "with one sub-folder per class, optionally split into train/ and test/ (or val/)"})
+    Path data;
+
+    @Option(names = "--arch", required = true, description = "vgg11, vgg13, vgg16 or vgg19")
+    String arch;
+
+    @Option(names = "--batch-norm", description = "BatchNorm after every convolution (vgg*_bn)")
+    boolean batchNorm;
+
+    @Option(names = "--width", defaultValue = "1.0", description = "Channel and fully connected width multiplier "
+            + "(default 1.0; e.g. 0.25 trains on a CPU)")
+    double width;
+
+    @Option(names = "--image-size", description = "Model input side, at least 32 (default: 32 for IDX data, else 224)")
+    Integer imageSize;
+
+    @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training images (default 10)")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "Images per step (default 128)")
+    int batchSize;
+
+    @Option(names = "--optimizer", defaultValue = "sgd", description = "sgd (momentum, Nesterov) or adam (default sgd)")
+    String optimizer;
+
+    @Option(names = "--lr", description = "Peak learning rate (default: sgd 0.05 with --batch-norm, else 0.01; "
+            + "adam 0.001)")
+    Float lr;
+
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, step (x0.1 at 50%% and 75%%) or "
+            + "constant (default cosine)")
+    String schedule;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Linear learning-rate warm-up, in epochs (default 1)")
+    double warmup;
+
+    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum (default 0.9)")
+    float momentum;
+
+    @Option(names = "--no-nesterov", description = "Plain momentum instead of Nesterov's")
+    boolean noNesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4", description = "L2 weight decay on kernels (default 5e-4)")
+    float weightDecay;
+
+    @Option(names = "--augment", description = "Random crop with zero padding and random horizontal flip")
+    boolean augment;
+
+    @Option(names = "--padding", description = "Random-crop padding in pixels with --augment (default: size/8)")
+    Integer padding;
+
+    @Option(names = "--no-flip", description = "With --augment, no horizontal flips (e.g. for digits or text)")
+    boolean noFlip;
+
+    @Option(names = "--label-smoothing", defaultValue = "0", description = "Label smoothing (default 0)")
+    float labelSmoothing;
+
+    @Option(names = "--dropout", defaultValue = "0.5", description = "Dropout in the classifier (default 0.5, as "
+            + "torchvision)")
+    float dropout;
+
+    @Option(names = "--init", description = "Start from these weights: a torchvision .npz or a SavedModel directory; "
+            + "the classifier head (classifier.6) is replaced for the new classes")
+    Path init;
+
+    @Option(names = "--labels", description = "Class labels, one per line (IDX data; default: labels.txt beside the "
+            + "files, Fashion-MNIST's names when the path says 'fashion', else 0..N-1)")
+    Path labels;
+
+    @Option(names = "--holdout", defaultValue = "0.1", description = "Fraction held out for testing when the data has "
+            + "no test split (default 0.1)")
+    double holdout;
+
+    @Option(names = "--train-limit", description = "Use only the first N training images")
+    Integer trainLimit;
+
+    @Option(names = "--test-limit", description = "Use only the first N test images")
+    Integer testLimit;
+
+    @Option(names = "--preprocess", defaultValue = "torch", description = "torch, caffe or none (default torch)")
+    String preprocess;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation, order, augmentation and "
+            + "dropout (default 42)")
+    long seed;
+
+    @Option(names = "--threads", description = "TensorFlow threads (default: the number of processors)")
+    Integer threads;
+
+    @Option(names = "--out", required = true, description = "Output directory (must not exist or be empty)")
+    Path out;
+
+    @CommandLine.Mixin
+    VerboseOption verbose = new VerboseOption();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Test images the exported model is checked against the training session on. */
+    static final int EXPORT_CHECK_IMAGES = 512;
+
+    @Override
+    public Integer call() throws Exception {
+        Instant started = Instant.now();
+        PrintWriter w = spec.commandLine().getOut();
+        String command = "vggstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        TrainConfig config = config();
+        ModelBuildCommand.checkOut(out);
+        List<String> labelList = labels == null ? null : ModelBuildCommand.readLabels(labels);
+
+        long t0 = System.nanoTime();
+        ImagePreparer preparer = new ImagePreparer(config.imageSize(), config.imageSize(), config.preprocessing());
+        TrainingData loaded;
+        try {
+            loaded = TrainingData.load(data, preparer, labelList, holdout, seed);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        TrainingData d = limit(loaded);
+        w.printf(Locale.ROOT, "data: %d training and %d test images (%s), %d classes, prepared at %d px in %.1f s%n",
+                d.train().size(), d.test().size(), d.testSource(), d.numClasses(), config.imageSize(),
+                (System.nanoTime() - t0) / 1e9);
+        w.flush();
+
+        VggSpec vgg = ModelBuildCommand.parse(() -> config.spec(d.labels()));
+        Map<String, NpyArray> initial = null;
+        if (init != null) {
+            initial = initialWeights(vgg);
+        }
+        TrainingResult result;
+        try {
+            result = new Trainer(config, new ProgressListener(w)).train(d, initial);
+        } catch (IllegalStateException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        }
+
+        long params = result.parameters();
+        String source = String.format(Locale.ROOT, "trained:%s (%d images, %d epochs, test accuracy %.4f)",
+                data.getFileName(), d.train().size(), epochs, result.testAccuracy());
+        try (VggModel model = VggModel.create(vgg)) {
+            model.loadWeights(result.weights());
+            model.export(out, vgg.metadata(params, source, command));
+        }
+        TrainingReport.ExportCheck check = exportCheck(out, d.test(), result, preparer);
+        Instant finished = Instant.now();
+        TrainingReport.writeMetrics(out.resolve(TrainingReport.METRICS_FILE),
+                TrainingReport.metrics(result, config, d, data, command, started, finished, check));
+        TrainingReport.writeChart(out.resolve(TrainingReport.CHART_FILE), result, d.labels(),
+                String.format(Locale.ROOT, "%s width %s, %d px, %d epochs on %s: test accuracy %.2f%%",
+                        vgg.torchvisionName(), vgg.width(), vgg.imageSize(), epochs, data.getFileName(),
+                        result.testAccuracy() * 100));
+        int correct = 0;
+        for (int i = 0; i < result.confusion().length; i++) {
+            correct += result.confusion()[i][i];
+        }
+        w.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d), loss %.4f, after %d epochs; wall time %s%n",
+                result.testAccuracy() * 100, correct, d.test().size(), result.testLoss(), epochs,
+                clock(finished.toEpochMilli() - started.toEpochMilli()));
+        w.printf(Locale.ROOT, "export check: %d/%d test images with the same top-1 from the SavedModel, max |dp| %.2g%n",
+                check.sameTop1(), check.images(), check.maxAbsDifference());
+        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", out, size(out), params,
+                TrainingReport.METRICS_FILE, TrainingReport.CHART_FILE);
+        w.flush();
+        if (check.sameTop1() != check.images()) {
+            throw new CliException(ExitCodes.FAILED, "the exported model disagrees with the training session on "
+                    + (check.images() - check.sameTop1()) + " of " + check.images() + " test images");
+        }
+        return ExitCodes.OK;
+    }
+
+    private TrainConfig config() {
+        VggArch a = ModelBuildCommand.parse(() -> VggArch.parse(arch));
+        Preprocessing pre = ModelBuildCommand.parse(() -> Preprocessing.parse(preprocess));
+        TrainConfig.Schedule sched = ModelBuildCommand.parse(() -> TrainConfig.Schedule.parse(schedule));
+        boolean adam = switch (optimizer.trim().toLowerCase(Locale.ROOT)) {
+            case "sgd" -> false;
+            case "adam" -> true;
+            default -> throw new CliException(ExitCodes.USAGE, "unknown optimizer '" + optimizer
+                    + "': expected sgd or adam");
+        };
+        int size;
+        try {
+            size = imageSize != null ? imageSize : TrainingData.isIdx(data) ? VggSpec.MIN_IMAGE_SIZE
+                    : VggSpec.DEFAULT_IMAGE_SIZE;
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot read " + data + ": " + e.getMessage(), e);
+        }
+        float rate = lr != null ? lr : adam ? 0.001f : batchNorm ? 0.05f : 0.01f;
+        VggTrainingGraph.Optimizer opt = adam ? VggTrainingGraph.Optimizer.adam(weightDecay)
+                : VggTrainingGraph.Optimizer.sgd(momentum, !noNesterov, weightDecay);
+        int pad = padding != null ? padding : size / 8;
+        int t = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (!(holdout > 0 && holdout < 1)) {
+            throw new CliException(ExitCodes.USAGE, "--holdout must be in (0, 1), got " + holdout);
+        }
+        return ModelBuildCommand.parse(() -> new TrainConfig(a, batchNorm, width, size, pre, epochs, batchSize, rate,
+                sched, warmup, opt, augment, pad, !noFlip, labelSmoothing, dropout, seed, t));
+    }
+
+    private TrainingData limit(TrainingData d) {
+        if ((trainLimit != null && trainLimit < 2) || (testLimit != null && testLimit < 1)) {
+            throw new CliException(ExitCodes.USAGE, "--train-limit must be at least 2 and --test-limit at least 1");
+        }
+        PreparedImages train = trainLimit == null ? d.train() : d.train().limit(trainLimit);
+        PreparedImages test = testLimit == null ? d.test() : d.test().limit(testLimit);
+        return new TrainingData(train, test, d.labels(), d.format(), d.testSource());
+    }
+
+    private Map<String, NpyArray> initialWeights(VggSpec vgg) {
+        try {
+            Map<String, NpyArray> arrays = InitialWeights.read(init);
+            List<Parameter> params;
+            try (VggGraph g = VggGraph.build(vgg)) {
+                params = g.parameters();
+            }
+            return InitialWeights.forNewHead(arrays, vgg, params, seed);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot read --init " + init + ": " + e.getMessage(), e);
+        } catch (WeightsException e) {
+            throw new CliException(ExitCodes.FAILED, init + " does not fit " + vgg.torchvisionName() + " at width "
+                    + vgg.width() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reloads the export as serving does and compares it with the training session's evaluation. */
+    static TrainingReport.ExportCheck exportCheck(Path dir, PreparedImages test, TrainingResult result,
+                                                  ImagePreparer preparer) {
+        int n = Math.min(EXPORT_CHECK_IMAGES, test.size());
+        int classes = result.spec().numClasses();
+        int same = 0;
+        double maxDiff = 0;
+        try (Classifier c = Classifier.load(dir)) {
+            int batch = 64;
+            float[] x = new float[batch * preparer.floats()];
+            for (int first = 0; first < n; first += batch) {
+                int m = Math.min(batch, n - first);
+                for (int k = 0; k < m; k++) {
+                    preparer.toFloats(test.image(first + k), x, k * preparer.floats());
+                }
+                float[][] p = c.classify(x, m);
+                for (int k = 0; k < m; k++) {
+                    int i = first + k;
+                    int best = 0;
+                    for (int j = 0; j < classes; j++) {
+                        maxDiff = Math.max(maxDiff, Math.abs(p[k][j] - result.testProbabilities()[i * classes + j]));
+                        if (p[k][j] > p[k][best]) {
+                            best = j;
+                        }
+                    }
+                    if (best == result.predicted(i)) {
+                        same++;
+                    }
+                }
+            }
+        } catch (ModelException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot reload the exported model: " + e.getMessage(), e);
+        }
+        return new TrainingReport.ExportCheck(n, same, maxDiff);
+    }
+
+    private class ProgressListener implements TrainingListener {
+        private final PrintWriter out;
+        private Progress progress;
+
+        ProgressListener(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int images) {
+            progress = Progress.start("epoch " + epoch + "/" + epochs, images, "img");
+        }
+
+        @Override
+        public void batchDone(int images) {
+            progress.set(images);
+        }
+
+        @Override
+        public void evaluating(int epoch, int images) {
+            progress.close();
+        }
+
+        @Override
+        public void epochFinished(EpochMetrics m, int epochs) {
+            out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  train %.2f%%  test %.2f%% (loss %.4f)  lr %.5f  "
+                            + "%.0f s  %.0f img/s%n", m.epoch(), epochs, m.trainLoss(), m.trainAccuracy() * 100,
+                    m.testAccuracy() * 100, m.testLoss(), m.learningRate(), m.seconds(), m.imagesPerSecond());
+            out.flush();
+        }
+    }
+
+    private static String size(Path dir) throws IOException {
+        long bytes;
+        try (Stream<Path> s = Files.walk(dir)) {
+            bytes = s.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(TrainingReport.METRICS_FILE)
+                            && !p.getFileName().toString().equals(TrainingReport.CHART_FILE))
+                    .mapToLong(p -> p.toFile().length()).sum();
+        }
+        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0)
+                : String.format(Locale.ROOT, "%.0f KB", bytes / 1024.0);
+    }
+
+    private static String clock(long millis) {
+        return Progress.clockText(millis / 1000);
+    }
+}
