@@ -171,10 +171,12 @@ class ClusterFaultIT {
             }
         }
 
-        /** Printed and kept under target/ for the README's table. */
-        void record() throws IOException {
+        /** Printed and kept in the module's build directory (tests run from the repository root) for README. */
+        void record() throws IOException, java.net.URISyntaxException {
             System.out.println(this);
-            Files.writeString(Path.of("target", "cluster-faults.txt"), this + System.lineSeparator(),
+            Path build = Path.of(ClusterFaultIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .getParent();
+            Files.writeString(build.resolve("cluster-faults.txt"), this + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
 
