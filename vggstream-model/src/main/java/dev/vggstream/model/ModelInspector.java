@@ -28,18 +28,10 @@ public final class ModelInspector {
     }
 
     public static ModelReport inspect(Path dir) throws ModelException {
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new ModelException("not a SavedModel directory: " + dir + " has no saved_model.pb");
-        }
-        Optional<ModelMetadata> metadata;
-        Optional<List<String>> labels;
-        try {
-            metadata = ModelMetadata.read(dir);
-            labels = ModelMetadata.readLabels(dir);
-        } catch (IOException e) {
-            throw new ModelException(e.getMessage(), e);
-        }
-        try (SavedModelBundle bundle = openForInspection(dir)) {
+        Classifier.Stored stored = Classifier.stored(dir);
+        Optional<ModelMetadata> metadata = stored.metadata();
+        Optional<List<String>> labels = stored.labels();
+        try (SavedModelBundle bundle = Classifier.open(dir, null)) {
             List<ModelReport.SignatureReport> sigs = new ArrayList<>();
             for (Signature s : bundle.signatures()) {
                 sigs.add(new ModelReport.SignatureReport(s.key(), s.methodName(), tensors(s.getInputs()),
@@ -52,15 +44,6 @@ public final class ModelInspector {
             return new ModelReport(dir.toString(), sizeOnDisk(dir), sigs, vars.size(), all, trainable, l.size(),
                     l.size() > 20 ? l.subList(0, 20) : l, metadata.map(ModelMetadata::preprocessing).orElse(null),
                     metadata.orElse(null), Classifier.servingVerdict(bundle));
-        }
-    }
-
-    private static SavedModelBundle openForInspection(Path dir) throws ModelException {
-        try {
-            return SavedModelBundle.loader(dir.toString()).withTags(Classifier.SERVE_TAG).load();
-        } catch (RuntimeException e) {
-            String m = e.getMessage() == null ? e.toString() : e.getMessage().split("\n", 2)[0];
-            throw new ModelException("cannot load the SavedModel in " + dir + ": " + m, e);
         }
     }
 

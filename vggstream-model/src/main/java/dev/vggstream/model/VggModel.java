@@ -1,5 +1,6 @@
 package dev.vggstream.model;
 
+import dev.vggstream.inference.Tensors;
 import dev.vggstream.inference.ModelMetadata;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -105,7 +106,7 @@ public final class VggModel implements AutoCloseable {
      * All problems are reported at once, each naming the array and both shapes.
      */
     public void loadWeights(Map<String, NpyArray> arrays) throws WeightsException {
-        checkWeights(arrays);
+        checkWeights(net.spec(), net.parameters(), arrays);
         assignWeights(session, net.ops().withSubScope(INIT_SCOPE), net.parameters(), net::variable, arrays);
     }
 
@@ -126,9 +127,14 @@ public final class VggModel implements AutoCloseable {
         }
     }
 
-    void checkWeights(Map<String, NpyArray> arrays) throws WeightsException {
+    /**
+     * Every one of {@code parameters} present in {@code arrays} with torchvision's shape, and nothing else (but
+     * {@code num_batches_tracked}, a training counter): else all problems at once, each naming the array and shapes.
+     */
+    static void checkWeights(VggSpec spec, List<Parameter> parameters, Map<String, NpyArray> arrays)
+            throws WeightsException {
         List<String> problems = new ArrayList<>();
-        for (Parameter p : net.parameters()) {
+        for (Parameter p : parameters) {
             NpyArray a = arrays.get(p.name());
             if (a == null) {
                 problems.add("missing array " + p.name() + " (expected shape " + java.util.Arrays.toString(p.torchShape())
@@ -139,12 +145,12 @@ public final class VggModel implements AutoCloseable {
             }
         }
         java.util.Set<String> known = new java.util.HashSet<>();
-        net.parameters().forEach(p -> known.add(p.name()));
+        parameters.forEach(p -> known.add(p.name()));
         for (NpyArray a : arrays.values()) {
             if (!known.contains(a.name()) && !a.name().endsWith(".num_batches_tracked")) {
                 problems.add("unexpected array " + a.name() + " with shape " + a.shapeText()
-                        + " (not part of " + net.spec().torchvisionName() + " at width " + net.spec().width()
-                        + " with " + net.spec().numClasses() + " classes)");
+                        + " (not part of " + spec.torchvisionName() + " at width " + spec.width()
+                        + " with " + spec.numClasses() + " classes)");
             }
         }
         if (!problems.isEmpty()) {
@@ -165,10 +171,7 @@ public final class VggModel implements AutoCloseable {
         Map<String, NpyArray> out = new LinkedHashMap<>();
         for (Parameter p : parameters) {
             try (Result r = session.runner().fetch(variable.apply(p.name())).run()) {
-                TFloat32 t = (TFloat32) r.get(0);
-                float[] data = new float[(int) t.size()];
-                t.asRawTensor().data().asFloats().read(data);
-                out.put(p.name(), new NpyArray(p.name(), "<f4", p.torchShape(), p.toTorchLayout(data)));
+                out.put(p.name(), new NpyArray(p.name(), "<f4", p.torchShape(), p.toTorchLayout(Tensors.floats(r, 0))));
             }
         }
         return out;
@@ -176,12 +179,9 @@ public final class VggModel implements AutoCloseable {
 
     /** Runs the network on a batch of already-preprocessed NHWC images; returns {@code [n * classes]} logits. */
     public float[] logits(float[] nhwc, int n, int height, int width) {
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, height, width, 3), DataBuffers.of(nhwc, true, false));
+        try (TFloat32 in = Tensors.images(nhwc, n, height, width);
              Result r = session.runner().feed(net.images(), in).fetch(net.logits()).run()) {
-            TFloat32 out = (TFloat32) r.get(0);
-            float[] data = new float[(int) out.size()];
-            out.asRawTensor().data().asFloats().read(data);
-            return data;
+            return Tensors.floats(r, 0);
         }
     }
 

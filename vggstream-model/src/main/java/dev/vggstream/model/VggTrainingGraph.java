@@ -1,5 +1,6 @@
 package dev.vggstream.model;
 
+import dev.vggstream.inference.Tensors;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -345,19 +346,7 @@ public final class VggTrainingGraph implements AutoCloseable {
      * resets the optimizer's state.
      */
     public void loadWeights(Map<String, NpyArray> arrays) throws WeightsException {
-        List<String> problems = new ArrayList<>();
-        for (Parameter p : parameters) {
-            NpyArray a = arrays.get(p.name());
-            if (a == null) {
-                problems.add("missing array " + p.name());
-            } else if (!java.util.Arrays.equals(a.shape(), p.torchShape())) {
-                problems.add("array " + p.name() + " has shape " + a.shapeText() + ", expected "
-                        + java.util.Arrays.toString(p.torchShape()));
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new WeightsException(String.join("; ", problems));
-        }
+        VggModel.checkWeights(spec, parameters, arrays);
         VggModel.assignWeights(session, tf.withSubScope("load"), parameters, this::variable, arrays);
         if (!zeroSlots.isEmpty()) {
             Session.Runner runner = session.runner();
@@ -387,7 +376,7 @@ public final class VggTrainingGraph implements AutoCloseable {
         steps++;
         float b1 = (float) Math.pow(optimizer.beta1(), steps);
         float b2 = (float) Math.pow(optimizer.beta2(), steps);
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(n, side, side, 3), DataBuffers.of(nhwc, true, false));
+        try (TFloat32 x = Tensors.images(nhwc, n, side, side);
              TFloat32 y = TFloat32.tensorOf(Shape.of(n, spec.numClasses()), DataBuffers.of(targets, true, false));
              TFloat32 m1 = TFloat32.tensorOf(Shape.of(n, fc), DataBuffers.of(dropout1, true, false));
              TFloat32 m2 = TFloat32.tensorOf(Shape.of(n, fc), DataBuffers.of(dropout2, true, false));
@@ -401,11 +390,7 @@ public final class VggTrainingGraph implements AutoCloseable {
             }
             updates.forEach(runner::addTarget);
             try (Result r = runner.fetch(loss).fetch(trainLogits).run()) {
-                TFloat32 l = (TFloat32) r.get(0);
-                TFloat32 logits = (TFloat32) r.get(1);
-                float[] out = new float[(int) logits.size()];
-                logits.asRawTensor().data().asFloats().read(out);
-                return new StepResult(l.getFloat(), out);
+                return new StepResult(((TFloat32) r.get(0)).getFloat(), Tensors.floats(r, 1));
             }
         }
     }
@@ -422,12 +407,9 @@ public final class VggTrainingGraph implements AutoCloseable {
 
     private float[] evaluate(float[] nhwc, int n, Operand<TFloat32> output) {
         int side = spec.imageSize();
-        try (TFloat32 x = TFloat32.tensorOf(Shape.of(n, side, side, 3), DataBuffers.of(nhwc, true, false));
+        try (TFloat32 x = Tensors.images(nhwc, n, side, side);
              Result r = session.runner().feed(evalImages, x).fetch(output).run()) {
-            TFloat32 out = (TFloat32) r.get(0);
-            float[] data = new float[(int) out.size()];
-            out.asRawTensor().data().asFloats().read(data);
-            return data;
+            return Tensors.floats(r, 0);
         }
     }
 
@@ -442,10 +424,6 @@ public final class VggTrainingGraph implements AutoCloseable {
     /** The serving network's parameters, in torchvision's {@code state_dict} order. */
     public List<Parameter> parameters() {
         return Collections.unmodifiableList(parameters);
-    }
-
-    public long stepsTaken() {
-        return steps;
     }
 
     @Override

@@ -1,15 +1,16 @@
 package dev.vggstream.train;
 
+import dev.vggstream.inference.Tensors;
 import dev.vggstream.model.GraphVariables;
 import dev.vggstream.model.Npz;
 import dev.vggstream.model.NpyArray;
 import dev.vggstream.model.Parameter;
+import dev.vggstream.model.VggGraph;
 import dev.vggstream.model.VggSpec;
 import dev.vggstream.model.WeightsException;
 import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.types.TFloat32;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,6 +46,17 @@ public final class InitialWeights {
             throw new IOException("initial weights " + source + " do not exist");
         }
         return Npz.read(source);
+    }
+
+    /** The weights in {@code source} ({@link #read}) made to fit {@code spec} ({@link #forNewHead}). */
+    public static Map<String, NpyArray> forSpec(Path source, VggSpec spec, long seed)
+            throws IOException, WeightsException {
+        Map<String, NpyArray> arrays = read(source);
+        List<Parameter> params;
+        try (VggGraph g = VggGraph.build(spec)) {
+            params = g.parameters();
+        }
+        return forNewHead(arrays, spec, params, seed);
     }
 
     /**
@@ -119,10 +131,7 @@ public final class InitialWeights {
                 long[] tfShape = v.getValue().asArray();
                 Parameter p = parameterFor(name, tfShape);
                 try (Result r = bundle.session().runner().fetch(name).run()) {
-                    TFloat32 t = (TFloat32) r.get(0);
-                    float[] data = new float[(int) t.size()];
-                    t.asRawTensor().data().asFloats().read(data);
-                    out.put(name, new NpyArray(name, "<f4", p.torchShape(), p.toTorchLayout(data)));
+                    out.put(name, new NpyArray(name, "<f4", p.torchShape(), p.toTorchLayout(Tensors.floats(r, 0))));
                 }
             }
         } catch (RuntimeException e) {

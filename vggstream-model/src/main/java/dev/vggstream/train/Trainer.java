@@ -187,7 +187,7 @@ public final class Trainer {
         return new Evaluation((double) correct / n, loss / n, confusion, all);
     }
 
-    static int argmax(float[] v, int offset, int length) {
+    public static int argmax(float[] v, int offset, int length) {
         int best = 0;
         for (int i = 1; i < length; i++) {
             if (v[offset + i] > v[offset + best]) {

@@ -307,4 +307,11 @@ public record TrainingData(PreparedImages train, PreparedImages test, List<Strin
             return hits.stream().findFirst();
         }
     }
+
+    /** The first {@code trainLimit} training and {@code testLimit} test images, where a limit is given. */
+    public TrainingData limited(Integer trainLimit, Integer testLimit) {
+        PreparedImages tr = trainLimit == null ? train : train.limit(trainLimit);
+        PreparedImages te = testLimit == null ? test : test.limit(testLimit);
+        return new TrainingData(tr, te, labels, format, testSource);
+    }
 }

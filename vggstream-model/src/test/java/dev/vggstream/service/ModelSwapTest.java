@@ -1,10 +1,10 @@
 package dev.vggstream.service;
 
+import dev.vggstream.metrics.ProcessMemory;
 import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ClassifierOptions;
 import dev.vggstream.inference.ModelException;
-import dev.vggstream.inference.ModelMetadata;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggModel;
 import dev.vggstream.model.VggSpec;
@@ -56,7 +56,7 @@ class ModelSwapTest {
                     lease.model().classifier().classify(zeros, 4);
                 }
                 // no System.gc(): JavaCPP frees unreachable native memory on collection, which would hide a leak
-                rss.add(ProcessMemory.rssBytes());
+                rss.add(ProcessMemory.rssBytes().orElseThrow());
             }
             long growth = rss.get(19) - rss.get(4);
             System.out.printf("RSS after swaps 5..20: %s MB%n", rss.subList(4, 20).stream().map(x -> x >> 20).toList());

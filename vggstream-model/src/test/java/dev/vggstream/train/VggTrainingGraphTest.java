@@ -6,6 +6,7 @@ import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggGraph;
 import dev.vggstream.model.VggSpec;
 import dev.vggstream.model.VggTrainingGraph;
+import dev.vggstream.model.WeightsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class VggTrainingGraphTest {
@@ -128,6 +130,17 @@ class VggTrainingGraphTest {
                 }
                 assertThat(last).as(opt.kind().name()).isLessThan(first * 0.5f);
             }
+        }
+    }
+
+    @Test
+    void weightsWithAnArrayTheNetworkDoesNotHaveAreRefusedAsTheServingModelRefusesThem() {
+        VggSpec spec = VggSpec.of(VggArch.VGG11, false, 4, 32, 1.0 / 32);
+        Map<String, NpyArray> weights = new HashMap<>(Trainer.randomWeights(spec, 3));
+        weights.put("features.99.weight", new NpyArray("features.99.weight", "<f4", new long[] {2}, new float[2]));
+        try (VggTrainingGraph t = VggTrainingGraph.build(spec, SGD, null)) {
+            assertThatThrownBy(() -> t.loadWeights(weights)).isInstanceOf(WeightsException.class)
+                    .hasMessageContaining("unexpected array features.99.weight");
         }
     }
 

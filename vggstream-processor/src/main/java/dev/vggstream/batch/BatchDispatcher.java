@@ -9,7 +9,6 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -240,7 +239,8 @@ public final class BatchDispatcher implements AutoCloseable {
                 try {
                     work.await(settings.maxWaitMs() - waited, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
-                    return null;
+                    // only close() ends the worker: an interrupt (from model code, say) must not strand the queue
+                    log.warn("the inference worker was interrupted while the dispatcher is open; carrying on");
                 }
             }
             return null;
@@ -377,19 +377,5 @@ public final class BatchDispatcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    /** Queued images (not yet in a running batch). */
-    int queued() {
-        lock.lock();
-        try {
-            return queue.size();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    Iterator<Pending> queuedForTest() {
-        return new ArrayList<>(queue).iterator();
     }
 }

@@ -12,17 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class Mailbox {
 
-    private final String owner;
     private final ConcurrentHashMap<Long, Outcome> outcomes = new ConcurrentHashMap<>();
     private final AtomicBoolean cancelled = new AtomicBoolean();
-
-    public Mailbox(String owner) {
-        this.owner = owner;
-    }
-
-    public String owner() {
-        return owner;
-    }
 
     void deliver(Outcome o) {
         if (!cancelled.get()) {

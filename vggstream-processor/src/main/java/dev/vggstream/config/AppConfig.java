@@ -131,51 +131,9 @@ public final class AppConfig {
         return describe();
     }
 
-    // ---- groups
-
-    public record Topics(String input, String output, String dlq, boolean create, int partitions,
-                         OptionalInt replicationFactor) {
-    }
-
-    /** Empty optionals: take it from the model's own metadata. */
-    public record Model(Path path, long pollIntervalMs, Optional<Path> labels, Optional<String> preprocessing,
-                        String signature, OptionalInt imageSize) {
-    }
-
-    public record Batch(int maxSize, long maxWaitMs, int maxInFlight, long punctuateIntervalMs) {
-    }
-
-    public record Inference(String device, boolean gpuAllowGrowth, double gpuMemoryFraction, int intraOpThreads,
-                            int interOpThreads, boolean warmup) {
-    }
-
-    public record Image(long maxBytes, long maxPixels, int minSide, long decodeTimeoutMs) {
-    }
+    // ---- the HTTP endpoints' settings, as one value
 
     public record Http(boolean enabled, String host, int port) {
-    }
-
-    public Topics topics() {
-        return new Topics(topicsInput(), topicsOutput(), topicsDlq(), topicsCreate(), topicsPartitions(),
-                topicsReplicationFactor());
-    }
-
-    public Model model() {
-        return new Model(modelPath(), modelPollIntervalMs(), modelLabels(), modelPreprocessing(), modelSignature(),
-                modelImageSize());
-    }
-
-    public Batch batch() {
-        return new Batch(batchMaxSize(), batchMaxWaitMs(), batchMaxInFlight(), batchPunctuateIntervalMs());
-    }
-
-    public Inference inference() {
-        return new Inference(inferenceDevice(), inferenceGpuAllowGrowth(), inferenceGpuMemoryFraction(),
-                inferenceIntraOpThreads(), inferenceInterOpThreads(), inferenceWarmup());
-    }
-
-    public Image image() {
-        return new Image(imageMaxBytes(), imageMaxPixels(), imageMinSide(), imageDecodeTimeoutMs());
     }
 
     public Http http() {
@@ -326,10 +284,6 @@ public final class AppConfig {
 
     public long shutdownTimeoutMs() {
         return get(ConfigKeys.SHUTDOWN_TIMEOUT_MS);
-    }
-
-    public String kafkaApplicationId() {
-        return get(ConfigKeys.KAFKA_APPLICATION_ID);
     }
 
     public String kafkaBootstrapServers() {

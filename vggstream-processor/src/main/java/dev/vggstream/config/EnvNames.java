@@ -31,9 +31,4 @@ public final class EnvNames {
     public static String normalise(String name) {
         return name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
-
-    /** The variable that overrides {@code key}, registry key or {@code kafka.*} pass-through alike. */
-    public static String forKey(String key) {
-        return PREFIX + normalise(key);
-    }
 }

@@ -66,14 +66,6 @@ public record EventLimits(long maxImageBytes, long maxJsonBytes, int maxNestingD
         return new EventLimits(maxImageBytes, bytes, maxNestingDepth, maxStringLength);
     }
 
-    public EventLimits withMaxNestingDepth(int depth) {
-        return new EventLimits(maxImageBytes, maxJsonBytes, depth, maxStringLength);
-    }
-
-    public EventLimits withMaxStringLength(int length) {
-        return new EventLimits(maxImageBytes, maxJsonBytes, maxNestingDepth, length);
-    }
-
     private static long base64Length(long bytes) {
         return (bytes + 2) / 3 * 4;
     }

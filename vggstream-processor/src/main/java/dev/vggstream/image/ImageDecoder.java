@@ -53,10 +53,6 @@ public final class ImageDecoder {
         this.pngReader = spis("png", JDK_PNG).get(0);
     }
 
-    public JpegCodec jpegCodec() {
-        return jpegCodec;
-    }
-
     public ImageLimits limits() {
         return limits;
     }

@@ -5,7 +5,7 @@ import org.tensorflow.Result;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
-import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TFloat32;
 import org.slf4j.Logger;
@@ -17,18 +17,17 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * An image classifier served from a TensorFlow SavedModel: the one API the CLI, the streaming processor and the
  * benchmarks use. It owns the {@link SavedModelBundle}; every tensor and result it makes is closed before a call
- * returns. Calls may come from several threads at once (TensorFlow sessions are thread-safe); {@link #close()}
- * waits for calls in progress, so a model being replaced is never freed under a running batch.
+ * returns. Calls may come from several threads at once (TensorFlow sessions are thread-safe). It has no lock of its
+ * own: its owner closes it once no call is in progress (see {@link BatchClassifier}); a call after that fails.
  */
-public final class Classifier implements BatchClassifier, AutoCloseable {
+public final class Classifier implements BatchClassifier {
 
     private static final Logger log = LoggerFactory.getLogger(Classifier.class);
     public static final String SERVE_TAG = "serve";
@@ -36,8 +35,7 @@ public final class Classifier implements BatchClassifier, AutoCloseable {
 
     private final SavedModelBundle bundle;
     private final ModelInfo info;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private Classifier(SavedModelBundle bundle, ModelInfo info) {
         this.bundle = bundle;
@@ -49,20 +47,10 @@ public final class Classifier implements BatchClassifier, AutoCloseable {
      * (NHWC, 3 channels) and a rank-2 float output. Anything else is refused with what was found.
      */
     public static Classifier load(Path dir, ClassifierOptions options) throws ModelException {
-        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
-            throw new ModelException("not a SavedModel directory: " + dir + " has no saved_model.pb");
-        }
-        Optional<ModelMetadata> metadata;
-        Optional<List<String>> storedLabels;
+        Stored stored = stored(dir);
+        SavedModelBundle bundle = open(dir, options.configProto());
         try {
-            metadata = ModelMetadata.read(dir);
-            storedLabels = ModelMetadata.readLabels(dir);
-        } catch (IOException e) {
-            throw new ModelException(e.getMessage(), e);
-        }
-        SavedModelBundle bundle = open(dir, options);
-        try {
-            ModelInfo described = describe(dir, bundle, options, metadata, storedLabels);
+            ModelInfo described = describe(dir, bundle, options, stored.metadata(), stored.labels());
             return new Classifier(bundle, resolveOutput(bundle, described, options.outputKind()));
         } catch (ModelException | RuntimeException e) {
             bundle.close();
@@ -70,15 +58,32 @@ public final class Classifier implements BatchClassifier, AutoCloseable {
         }
     }
 
+    /** What vggstream stores beside a SavedModel (see {@link ModelMetadata}); either may be absent. */
+    public record Stored(Optional<ModelMetadata> metadata, Optional<List<String>> labels) {
+    }
+
+    /** Refuses {@code dir} unless it holds a SavedModel; returns the metadata and labels stored beside it. */
+    public static Stored stored(Path dir) throws ModelException {
+        if (!Files.isRegularFile(dir.resolve("saved_model.pb"))) {
+            throw new ModelException("not a SavedModel directory: " + dir + " has no saved_model.pb");
+        }
+        try {
+            return new Stored(ModelMetadata.read(dir), ModelMetadata.readLabels(dir));
+        } catch (IOException e) {
+            throw new ModelException(e.getMessage(), e);
+        }
+    }
+
     public static Classifier load(Path dir) throws ModelException {
         return load(dir, ClassifierOptions.defaults());
     }
 
-    private static SavedModelBundle open(Path dir, ClassifierOptions options) throws ModelException {
+    /** The SavedModel in {@code dir} with the serving tag, on {@code config}'s session options if not null. */
+    public static SavedModelBundle open(Path dir, ConfigProto config) throws ModelException {
         try {
             SavedModelBundle.Loader loader = SavedModelBundle.loader(dir.toString()).withTags(SERVE_TAG);
-            if (options.configProto() != null) {
-                loader = loader.withConfigProto(options.configProto());
+            if (config != null) {
+                loader = loader.withConfigProto(config);
             }
             return loader.load();
         } catch (RuntimeException e) {
@@ -287,7 +292,10 @@ public final class Classifier implements BatchClassifier, AutoCloseable {
     @Override
     public float[][] classify(float[] pixels, int n) {
         ModelInfo i = info;
-        float[] flat = runLocked(pixels, n, i);
+        if (closed.get()) {
+            throw new IllegalStateException("classifier " + i.name() + " v" + i.version() + " is closed");
+        }
+        float[] flat = runRaw(bundle, pixels, n, i);
         int classes = flat.length / n;
         float[][] out = new float[n][];
         for (int b = 0; b < n; b++) {
@@ -297,30 +305,15 @@ public final class Classifier implements BatchClassifier, AutoCloseable {
         return out;
     }
 
-    private float[] runLocked(float[] pixels, int n, ModelInfo i) {
-        lock.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("classifier " + i.name() + " v" + i.version() + " is closed");
-            }
-            return runRaw(bundle, pixels, n, i);
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
 
     private static float[] runRaw(SavedModelBundle bundle, float[] pixels, int n, ModelInfo i) {
         int needed = n * i.imageFloats();
         if (n < 1 || pixels.length < needed) {
             throw new IllegalArgumentException("need " + needed + " floats for " + n + " images, got " + pixels.length);
         }
-        try (TFloat32 in = TFloat32.tensorOf(Shape.of(n, i.height(), i.width(), 3),
-                DataBuffers.of(pixels, true, false).narrow(needed));
+        try (TFloat32 in = Tensors.images(pixels, n, i.height(), i.width());
              Result r = bundle.session().runner().feed(i.inputTensor(), in).fetch(i.outputTensor()).run()) {
-            TFloat32 out = (TFloat32) r.get(0);
-            float[] flat = new float[(int) out.size()];
-            out.asRawTensor().data().asFloats().read(flat);
-            return flat;
+            return Tensors.floats(r, 0);
         }
     }
 
@@ -331,14 +324,8 @@ public final class Classifier implements BatchClassifier, AutoCloseable {
 
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                bundle.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
+        if (closed.compareAndSet(false, true)) {
+            bundle.close();
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.vggstream.inference;
 import dev.vggstream.image.Preprocessing;
 import org.tensorflow.proto.ConfigProto;
 
-import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -55,11 +54,6 @@ public record ClassifierOptions(String signatureKey, String outputName, OutputKi
 
     public ClassifierOptions withSignatureKey(String k) {
         return new ClassifierOptions(k, outputName, outputKind, labels, preprocessing, imageSize, name, version,
-                configProto);
-    }
-
-    public ClassifierOptions withOutput(String output, OutputKind kind) {
-        return new ClassifierOptions(signatureKey, output, kind, labels, preprocessing, imageSize, name, version,
                 configProto);
     }
 }

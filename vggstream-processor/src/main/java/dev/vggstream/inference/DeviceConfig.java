@@ -42,10 +42,6 @@ public record DeviceConfig(Kind kind, int gpuIndex, boolean allowGrowth, double 
         return new DeviceConfig(kind, index, allowGrowth, memoryFraction, intraOpThreads, interOpThreads);
     }
 
-    public static DeviceConfig cpu() {
-        return new DeviceConfig(Kind.CPU, 0, true, 0, 0, 0);
-    }
-
     /** The TensorFlow session options for this device choice. */
     public ConfigProto toConfigProto() {
         ConfigProto.Builder b = ConfigProto.newBuilder().setAllowSoftPlacement(kind == Kind.AUTO);

@@ -14,7 +14,7 @@ import java.util.OptionalLong;
  * graph outside the Java heap, so the JVM's own memory meters miss most of what a container's memory limit
  * counts; RSS is what the OOM killer looks at.
  */
-final class ProcessMemory {
+public final class ProcessMemory {
 
     static final String RSS = "process.resident.memory";
     static final String RSS_PEAK = "process.resident.memory.peak";
@@ -37,6 +37,15 @@ final class ProcessMemory {
                 .description("Resident set size of the process (VmRSS), native memory included").register(registry);
         Gauge.builder(RSS_PEAK, () -> read(status, "VmHWM")).baseUnit("bytes")
                 .description("Peak resident set size of the process (VmHWM)").register(registry);
+    }
+
+    /** This process's resident set size now, where {@code /proc} exists; a memory test's measure. */
+    public static OptionalLong rssBytes() {
+        try {
+            return bytes(Files.readString(STATUS, StandardCharsets.US_ASCII), "VmRSS");
+        } catch (IOException e) {
+            return OptionalLong.empty();
+        }
     }
 
     private static double read(Path status, String field) {

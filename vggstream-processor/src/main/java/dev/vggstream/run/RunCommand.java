@@ -33,7 +33,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AppConfig c = loadConfig(config);
+        AppConfig c = CliConfig.load(config);
         Health health = new Health();
         Observability observability;
         try {
@@ -81,13 +81,5 @@ public final class RunCommand implements Callable<Integer> {
         }
         log.info("processor stopped");
         return ExitCodes.OK;
-    }
-
-    public static AppConfig loadConfig(Path file) {
-        try {
-            return AppConfig.load(file, System.getenv());
-        } catch (ConfigException e) {
-            throw new CliException(ExitCodes.CONFIG, "configuration: " + e.getMessage(), e);
-        }
     }
 }

@@ -3,7 +3,6 @@ package dev.vggstream.service;
 import dev.vggstream.batch.ModelSource;
 import dev.vggstream.batch.ServedModel;
 import dev.vggstream.image.ImageDecoder;
-import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.ImagePipeline;
 import dev.vggstream.image.ImagePreparer;
 import dev.vggstream.inference.Classifier;
@@ -19,8 +18,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The model an instance serves, loaded once and shared by every stream thread, with the image pipeline its input
- * needs. {@link #swap} replaces it between batches (hot reload): it waits for the batch in progress, switches, and
- * only then closes the previous classifier.
+ * needs. Its lock is the one that guards a model's lifetime: a batch holds the read side through its
+ * {@link Lease}; {@link #swap} (hot reload) takes the write side to switch models between batches, and the previous
+ * classifier is closed only after that, as {@link #close} closes the last one only once no batch holds it.
  */
 public final class ModelHolder implements ModelSource, AutoCloseable {
 
@@ -133,12 +133,17 @@ public final class ModelHolder implements ModelSource, AutoCloseable {
         }
         log.info("now serving {} v{} from {} (was v{})", next.classifier().info().name(),
                 next.classifier().info().version(), dir, old.classifier().info().version());
-        ((Classifier) old.classifier()).close();
+        old.classifier().close();
         return next.classifier().info();
     }
 
     @Override
     public void close() {
-        ((Classifier) served.classifier()).close();
+        lock.writeLock().lock();
+        try {
+            served.classifier().close();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 }

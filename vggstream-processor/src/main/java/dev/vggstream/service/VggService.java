@@ -2,23 +2,12 @@ package dev.vggstream.service;
 
 import dev.vggstream.batch.BatchDispatcher;
 import dev.vggstream.batch.BatchListener;
-import dev.vggstream.batch.BatchSettings;
 import dev.vggstream.config.AppConfig;
-import dev.vggstream.event.EventLimits;
-import dev.vggstream.event.EventParser;
-import dev.vggstream.image.ImageDecoder;
-import dev.vggstream.image.ImageLimits;
-import dev.vggstream.image.JpegCodec;
-import dev.vggstream.image.Preprocessing;
-import dev.vggstream.inference.ClassifierOptions;
 import dev.vggstream.inference.DeviceConfig;
 import dev.vggstream.inference.Devices;
 import dev.vggstream.inference.ModelException;
-import dev.vggstream.inference.ModelMetadata;
-import dev.vggstream.topology.BufferMode;
 import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
-import dev.vggstream.topology.Topics;
 import dev.vggstream.topology.VggTopology;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -28,15 +17,14 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One running processor instance: model loaded and warmed once, a dispatcher shared by all stream threads, the
@@ -100,7 +88,7 @@ public final class VggService implements AutoCloseable {
                 replication.minIsr().isPresent() ? " and min.insync.replicas " + replication.minIsr().getAsInt() : "");
         Properties props = StreamsProperties.of(config, replication);
         if (config.topicsCreate()) {
-            KafkaAdmin.createMissing(admin, topicSpecs(config, replication), KafkaAdmin.defaultTimeout());
+            KafkaAdmin.createMissing(admin, Settings.topicSpecs(config, replication), KafkaAdmin.defaultTimeout());
         }
         KafkaAdmin.warnUnreplicated(admin, List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()),
                 brokers, KafkaAdmin.defaultTimeout());
@@ -110,23 +98,19 @@ public final class VggService implements AutoCloseable {
         BatchDispatcher dispatcher = null;
         ModelWatcher watcher = null;
         try {
-            dispatcher = BatchDispatcher.async(model, batchSettings(config), listeners.batches());
-            ProcessorSettings ps = new ProcessorSettings(dispatcher, new EventParser(eventLimits(config)),
-                    config.outputTopK(), config.batchPunctuateIntervalMs(), listeners.outcomes(),
-                    BufferMode.parse(config.batchBuffer()),
-                    new KafkaSourceReader(props, "exactly_once_v2".equals(config.kafkaProcessingGuarantee())));
-            Topology topology = VggTopology.build(topics(config), ps, StreamsProperties.changelogConfig(config));
+            dispatcher = BatchDispatcher.async(model, Settings.batchSettings(config), listeners.batches());
+            ProcessorSettings ps = Settings.processorSettings(config, dispatcher, listeners.outcomes(), props);
+            Topology topology = VggTopology.build(Settings.topics(config), ps,
+                    StreamsProperties.changelogConfig(config));
             log.debug("topology:\n{}", topology.describe());
-            KafkaStreams streams = new KafkaStreams(topology, props);
             if (config.modelPollIntervalMs() > 0) {
                 watcher = new ModelWatcher(model, health, listeners.models(), device.describe(),
-                        config.inferenceWarmup() ? batchSettings(config).modelBatchSizes() : new int[0],
-                        config.modelPollIntervalMs());
+                        Settings.warmupSizes(config), config.modelPollIntervalMs());
             }
-            VggService service = new VggService(config, health, model, dispatcher, streams, watcher, device);
-            streams.setStateListener((now, before) -> service.stateChanged(now));
-            streams.setUncaughtExceptionHandler(service::uncaught);
-            streams.start();
+            BatchDispatcher d = dispatcher;
+            ModelWatcher w = watcher;
+            VggService service = launch(new KafkaStreams(topology, props),
+                    streams -> new VggService(config, health, model, d, streams, w, device));
             service.monitor = KafkaMonitor.start(admin, List.of(config.topicsOutput(), config.topicsDlq()), health,
                     config.healthKafkaUnavailableMs());
             return service;
@@ -142,80 +126,46 @@ public final class VggService implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the service around {@code streams} and starts it; if either fails, closes {@code streams} (its clients
+     * and threads exist from its constructor on) before the failure goes up.
+     */
+    static VggService launch(KafkaStreams streams, Function<KafkaStreams, VggService> service) {
+        try {
+            VggService s = service.apply(streams);
+            streams.setStateListener((now, before) -> s.stateChanged(now));
+            streams.setUncaughtExceptionHandler(s::uncaught);
+            streams.start();
+            return s;
+        } catch (RuntimeException e) {
+            streams.close(Duration.ZERO);
+            throw e;
+        }
+    }
+
     /** What TensorFlow sees, logged, and the device to run on. */
     public static DeviceConfig chooseDevice(AppConfig c) throws Devices.DeviceUnavailableException {
-        DeviceConfig wanted = DeviceConfig.parse(c.inferenceDevice(), c.inferenceGpuAllowGrowth(),
-                c.inferenceGpuMemoryFraction(), c.inferenceIntraOpThreads(), c.inferenceInterOpThreads());
+        DeviceConfig wanted = Settings.device(c);
         List<Devices.Device> seen = Devices.list();
         log.info("TensorFlow sees: {}", Devices.describe(seen));
         return Devices.resolve(wanted, seen);
     }
 
     static ModelHolder loadModel(AppConfig c, DeviceConfig device) throws ModelException {
-        ClassifierOptions options = ClassifierOptions.defaults().withConfigProto(device.toConfigProto())
-                .withSignatureKey(c.modelSignature());
-        if (c.modelPreprocessing().isPresent()) {
-            options = options.withPreprocessing(Preprocessing.parse(c.modelPreprocessing().get()));
-        }
-        if (c.modelLabels().isPresent()) {
-            try {
-                options = options.withLabels(ModelMetadata.readLabelFile(c.modelLabels().get()));
-            } catch (IOException e) {
-                throw new ModelException("cannot read model.labels " + c.modelLabels().get() + ": " + e.getMessage(), e);
-            }
-        }
-        if (c.modelImageSize().isPresent()) {
-            options = options.withImageSize(c.modelImageSize().getAsInt());
-        }
-        ModelHolder holder = ModelHolder.load(c.modelPath(), options, imageDecoder(c),
-                c.inferenceWarmup() ? batchSettings(c).modelBatchSizes() : new int[0]);
+        ModelHolder holder = ModelHolder.load(c.modelPath(), Settings.classifierOptions(c, device),
+                Settings.imageDecoder(c), Settings.warmupSizes(c));
         log.info("serving model {} v{} ({}x{}, {} classes, {} preprocessing) on {}", holder.info().name(),
                 holder.info().version(), holder.info().width(), holder.info().height(), holder.info().numClasses(),
                 holder.info().preprocessing().id(), device.describe());
         return holder;
     }
 
-    public static BatchSettings batchSettings(AppConfig c) {
-        return new BatchSettings(c.batchMaxSize(), c.batchMaxWaitMs(), c.batchMaxInFlight(), maxBlockMs(c));
-    }
 
-    /**
-     * How long a stream thread may wait for room in the dispatcher: short against the transaction timeout, so a
-     * stream thread waiting on a slow model still commits its transaction in time under exactly-once.
-     */
-    static long maxBlockMs(AppConfig c) {
-        Map<String, Object> k = c.kafkaProperties();
-        Object txn = k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"));
-        long timeout = txn == null ? 10_000 : Long.parseLong(txn.toString().trim());
-        return Math.max(50, Math.min(2_000, timeout / 5));
-    }
 
-    public static ImageLimits imageLimits(AppConfig c) {
-        return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
-    }
 
-    public static ImageDecoder imageDecoder(AppConfig c) {
-        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()));
-    }
 
-    public static EventLimits eventLimits(AppConfig c) {
-        return EventLimits.forImages(c.imageMaxBytes());
-    }
 
-    public static Topics topics(AppConfig c) {
-        return new Topics(c.topicsInput(), c.topicsOutput(), c.topicsDlq());
-    }
 
-    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c, Replication replication) {
-        Map<String, String> large = replication.topicConfigs(
-                Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c))));
-        Map<String, String> small = replication.topicConfigs(Map.of());
-        short rf = replication.factor();
-        int parts = c.topicsPartitions();
-        return List.of(new KafkaAdmin.TopicSpec(c.topicsInput(), parts, rf, large),
-                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, small),
-                new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
-    }
 
     private void stateChanged(KafkaStreams.State now) {
         health.streamsState(now);

@@ -79,7 +79,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.buffer = context.getStateStore(VggTopology.BUFFER_STORE);
-        this.mailbox = new Mailbox(context.taskId().toString());
+        this.mailbox = new Mailbox();
         resubmitBuffered();
         context.schedule(Duration.ofMillis(settings.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                 this::punctuate);

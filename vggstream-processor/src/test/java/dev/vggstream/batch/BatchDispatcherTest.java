@@ -47,7 +47,7 @@ class BatchDispatcherTest {
     @Test
     void aBatchRunsAsSoonAsMaxSizeImagesWait() {
         inline(4, 10_000);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         for (int i = 0; i < 3; i++) {
             dispatcher.submit(pending(i, i / 10f, box));
         }
@@ -64,7 +64,7 @@ class BatchDispatcherTest {
     @Test
     void aPartialBatchRunsWhenItsOldestImageHasWaitedMaxWait() {
         inline(16, 50);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         dispatcher.submit(pending(0, 0.5f, box));
         clock.addAndGet(20);
         dispatcher.submit(pending(1, 0.6f, box));
@@ -81,7 +81,7 @@ class BatchDispatcherTest {
         inline(8, 10_000);
         List<Mailbox> tasks = new ArrayList<>();
         for (int t = 0; t < 8; t++) {
-            Mailbox box = new Mailbox("task-" + t);
+            Mailbox box = new Mailbox();
             tasks.add(box);
             dispatcher.submit(pending(0, t / 10f, box));
         }
@@ -94,7 +94,7 @@ class BatchDispatcherTest {
     @Test
     void aPoisonImageFailsAloneWhileTheRestOfItsBatchIsClassified() {
         inline(4, 10_000);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         dispatcher.submit(pending(0, 0.1f, box));
         dispatcher.submit(pending(1, FakeClassifier.POISON, box));
         dispatcher.submit(pending(2, 0.3f, box));
@@ -112,8 +112,8 @@ class BatchDispatcherTest {
     @Test
     void aCancelledTasksQueuedImagesAreDroppedAndItsLateOutcomesDiscarded() {
         inline(4, 10_000);
-        Mailbox gone = new Mailbox("gone");
-        Mailbox stays = new Mailbox("stays");
+        Mailbox gone = new Mailbox();
+        Mailbox stays = new Mailbox();
         dispatcher.submit(pending(0, 0.1f, gone));
         dispatcher.submit(pending(0, 0.2f, stays));
         dispatcher.cancel(gone);
@@ -129,7 +129,7 @@ class BatchDispatcherTest {
     @Test
     void anImagePreparedForAnotherModelIsPreparedAgainFromItsBytes() throws Exception {
         inline(1, 0);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         BufferedImage img = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_3BYTE_BGR);
         img.setRGB(0, 0, 0x400000); // red 64 in the first pixel
         ByteArrayOutputStream png = new ByteArrayOutputStream();
@@ -143,10 +143,27 @@ class BatchDispatcherTest {
     void theAsyncWorkerRunsAPartialBatchOnTimeWithoutBeingPolled() {
         dispatcher = BatchDispatcher.async(ModelSource.of(model, pipeline), BatchSettings.of(16, 20),
                 BatchListener.NONE);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         dispatcher.submit(new Pending(0, new byte[0], spec, model.image(0.5f), System.currentTimeMillis(), box));
         await().atMost(Duration.ofSeconds(5)).until(() -> box.waiting() == 1);
         assertThat(box.take(0).batchSize()).isEqualTo(1);
+    }
+
+    @Test
+    void theAsyncWorkerKeepsServingAfterItsThreadIsInterruptedWhileTheDispatcherIsOpen() {
+        // model code that interrupts the thread it runs on: the worker
+        model.beforeEachCall(() -> Thread.currentThread().interrupt());
+        // a wait long enough that the second image is never due when the worker first looks at it
+        dispatcher = BatchDispatcher.async(ModelSource.of(model, pipeline), BatchSettings.of(16, 300),
+                BatchListener.NONE);
+        Mailbox box = new Mailbox();
+        dispatcher.submit(new Pending(0, new byte[0], spec, model.image(0.1f), System.currentTimeMillis(), box));
+        await().atMost(Duration.ofSeconds(5)).until(() -> box.waiting() == 1);
+
+        // the next partial batch makes the worker wait for its deadline, where the interrupt used to end it
+        dispatcher.submit(new Pending(1, new byte[0], spec, model.image(0.2f), System.currentTimeMillis(), box));
+        await().atMost(Duration.ofSeconds(5)).until(() -> box.waiting() == 2);
+        assertThat(box.take(1).probabilities()[0]).isEqualTo(0.2f);
     }
 
     @Test
@@ -161,7 +178,7 @@ class BatchDispatcherTest {
         });
         dispatcher = BatchDispatcher.async(ModelSource.of(model, pipeline), new BatchSettings(2, 0, 2, 100),
                 BatchListener.NONE);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         long t0 = System.nanoTime();
         for (int i = 0; i < 5; i++) {
             dispatcher.submit(new Pending(i, new byte[0], spec, model.image(0.1f), System.currentTimeMillis(), box));
@@ -177,7 +194,7 @@ class BatchDispatcherTest {
     @Test
     void largeBatchesArePaddedToTheNextWarmedSizeAndOnlyRealImagesGetOutcomes() {
         inline(64, 50);
-        Mailbox box = new Mailbox("t");
+        Mailbox box = new Mailbox();
         for (int i = 0; i < 40; i++) {
             dispatcher.submit(pending(i, i, box));
         }

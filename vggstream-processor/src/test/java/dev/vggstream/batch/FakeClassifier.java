@@ -39,6 +39,11 @@ public final class FakeClassifier implements BatchClassifier {
         return info;
     }
 
+    /** Holds nothing to free. */
+    @Override
+    public void close() {
+    }
+
     @Override
     public float[][] classify(float[] pixels, int n) {
         beforeEachCall.run();

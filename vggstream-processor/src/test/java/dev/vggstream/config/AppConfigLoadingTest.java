@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -252,17 +253,21 @@ class AppConfigLoadingTest {
     }
 
     @Test
-    void typed_groups_carry_the_effective_values() {
+    void the_getters_carry_the_effective_values() {
         AppConfig config = AppConfig.defaults().with(Map.of(
                 "model.labels", "labels/imagenet.txt", "model.image-size", "256", "inference.device", "gpu:1"));
 
-        assertThat(config.model().labels()).contains(Path.of("labels/imagenet.txt"));
-        assertThat(config.model().imageSize()).hasValue(256);
-        assertThat(config.inference().device()).isEqualTo("gpu:1");
-        assertThat(config.batch()).isEqualTo(new AppConfig.Batch(16, 50, 64, 5));
-        assertThat(config.topics()).isEqualTo(
-                new AppConfig.Topics("images", "classifications", "images.dlq", true, 8, OptionalInt.empty()));
-        assertThat(config.image()).isEqualTo(new AppConfig.Image(10_485_760L, 40_000_000L, 8, 2000));
+        assertThat(config.modelLabels()).contains(Path.of("labels/imagenet.txt"));
+        assertThat(config.modelImageSize()).hasValue(256);
+        assertThat(config.inferenceDevice()).isEqualTo("gpu:1");
+        assertThat(List.of(config.batchMaxSize(), config.batchMaxWaitMs(), config.batchMaxInFlight(),
+                config.batchPunctuateIntervalMs())).containsExactly(16, 50L, 64, 5L);
+        assertThat(List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()))
+                .containsExactly("images", "classifications", "images.dlq");
+        assertThat(List.of(config.topicsCreate(), config.topicsPartitions(), config.topicsReplicationFactor()))
+                .containsExactly(true, 8, OptionalInt.empty());
+        assertThat(List.of(config.imageMaxBytes(), config.imageMaxPixels(), config.imageMinSide(),
+                config.imageDecodeTimeoutMs())).containsExactly(10_485_760L, 40_000_000L, 8, 2000L);
         assertThat(config.http()).isEqualTo(new AppConfig.Http(true, "127.0.0.1", 8080));
         assertThat(config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MS)).isEqualTo(30_000L);
     }

@@ -32,7 +32,7 @@ class ReplicationTest {
     @Test
     void theTopicsTheProcessorCreatesGetTheFactorAndMinInSyncReplicas() {
         AppConfig c = AppConfig.defaults().with(Map.of("topics.input", "in", "topics.output", "out", "topics.dlq", "dl"));
-        var specs = VggService.topicSpecs(c, Replication.resolve(OptionalInt.empty(), 3));
+        var specs = Settings.topicSpecs(c, Replication.resolve(OptionalInt.empty(), 3));
 
         assertThat(specs).extracting(KafkaAdmin.TopicSpec::name).containsExactly("in", "out", "dl");
         assertThat(specs).allSatisfy(t -> {

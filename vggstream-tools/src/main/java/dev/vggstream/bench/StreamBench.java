@@ -66,14 +66,6 @@ public final class StreamBench {
     public record Outcome(String name, int images, double imagesPerSecond, double meanBatchSize, double p50Ms,
                           double p99Ms, double maxMs, int lost, int duplicates, double processorP99Ms,
                           double spanPerSecond, double[] cpuMs) {
-
-        public double processorCpuMs() {
-            return cpuMs[CpuMeter.PROCESSOR];
-        }
-
-        public double brokerCpuMs() {
-            return cpuMs[CpuMeter.BROKER];
-        }
     }
 
     private StreamBench() {

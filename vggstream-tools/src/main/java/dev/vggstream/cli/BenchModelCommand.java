@@ -5,7 +5,6 @@ import dev.vggstream.run.VerboseOption;
 import dev.vggstream.bench.BenchModels;
 import dev.vggstream.bench.ModelBenchmark;
 import dev.vggstream.inference.Classifier;
-import dev.vggstream.inference.ModelMetadata;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggModel;
 import dev.vggstream.model.VggSpec;
@@ -62,7 +61,7 @@ final class BenchModelCommand implements Callable<Integer> {
         if (dir == null) {
             temp = Files.createTempDirectory("vggstream-bench-");
             dir = temp.resolve("model");
-            VggSpec vgg = ModelBuildCommand.parse(() -> VggSpec.of(VggArch.parse(arch), false, 1000, imageSize, width));
+            VggSpec vgg = Arguments.parse(() -> VggSpec.of(VggArch.parse(arch), false, 1000, imageSize, width));
             try (Progress p = Progress.start("building " + vgg.torchvisionName() + "@" + imageSize, 2, "steps");
                  VggModel m = VggModel.create(vgg)) {
                 m.initializeRandom(1);

@@ -1,5 +1,6 @@
 package dev.vggstream.cli;
 
+import dev.vggstream.demo.DemoData;
 import dev.vggstream.run.CliException;
 import dev.vggstream.run.ExitCodes;
 import dev.vggstream.run.VerboseOption;

@@ -1,6 +1,6 @@
 package dev.vggstream.cli;
 
-import dev.vggstream.run.RunCommand;
+import dev.vggstream.run.CliConfig;
 import dev.vggstream.config.AppConfig;
 import picocli.CommandLine.Option;
 
@@ -21,7 +21,7 @@ final class KafkaOptions {
     /** Client properties: every kafka.* setting of the configuration, servers overridden by the option. */
     Map<String, Object> clientProperties() {
         Map<String, Object> p = new HashMap<>();
-        AppConfig c = RunCommand.loadConfig(config);
+        AppConfig c = CliConfig.load(config);
         p.putAll(c.kafkaProperties());
         // Streams-only keys mean nothing to plain clients
         p.remove("application.id");

@@ -73,7 +73,7 @@ final class ModelPredictCommand implements Callable<Integer> {
         List<Path> files = expand(images);
         ClassifierOptions options = ClassifierOptions.defaults();
         if (preprocess != null) {
-            options = options.withPreprocessing(ModelBuildCommand.parse(() -> Preprocessing.parse(preprocess)));
+            options = options.withPreprocessing(Arguments.parse(() -> Preprocessing.parse(preprocess)));
         }
         if (labels != null) {
             options = options.withLabels(ModelMetadata.readLabelFile(labels));
@@ -150,17 +150,12 @@ final class ModelPredictCommand implements Callable<Integer> {
         for (Path p : args) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.list(p)) {
-                    s.filter(Files::isRegularFile).filter(ModelPredictCommand::looksLikeImage).sorted().forEach(out::add);
+                    s.filter(Files::isRegularFile).filter(ImageFiles::isImage).sorted().forEach(out::add);
                 }
             } else {
                 out.add(p);
             }
         }
         return out;
-    }
-
-    private static boolean looksLikeImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 }

@@ -5,23 +5,18 @@ import dev.vggstream.run.ExitCodes;
 import dev.vggstream.run.VerboseOption;
 import dev.vggstream.image.ImagePreparer;
 import dev.vggstream.image.Preprocessing;
-import dev.vggstream.inference.Classifier;
 import dev.vggstream.inference.ModelException;
-import dev.vggstream.inference.ModelMetadata;
 import dev.vggstream.model.NpyArray;
-import dev.vggstream.model.Parameter;
 import dev.vggstream.model.VggArch;
-import dev.vggstream.model.VggGraph;
-import dev.vggstream.model.VggModel;
 import dev.vggstream.model.VggSpec;
 import dev.vggstream.model.VggTrainingGraph;
 import dev.vggstream.model.WeightsException;
 import dev.vggstream.train.EpochMetrics;
 import dev.vggstream.train.InitialWeights;
-import dev.vggstream.train.PreparedImages;
 import dev.vggstream.train.TrainConfig;
 import dev.vggstream.train.Trainer;
 import dev.vggstream.train.TrainingData;
+import dev.vggstream.train.TrainingExport;
 import dev.vggstream.train.TrainingListener;
 import dev.vggstream.train.TrainingReport;
 import dev.vggstream.train.TrainingResult;
@@ -52,16 +47,6 @@ final class ModelTrainCommand implements Callable<Integer> {
             + "train-labels* and t10k-images*/t10k-labels*, gzipped or not: MNIST, Fashion-MNIST), or an image folder "
             + "with one sub-folder per class, optionally split into train/ and test/ (or val/)"})
     Path data;
-
-    @Option(names = "--arch", required = true, description = "vgg11, vgg13, vgg16 or vgg19")
-    String arch;
-
-    @Option(names = "--batch-norm", description = "BatchNorm after every convolution (vgg*_bn)")
-    boolean batchNorm;
-
-    @Option(names = "--width", defaultValue = "1.0", description = "Channel and fully connected width multiplier "
-            + "(default 1.0; e.g. 0.25 trains on a CPU)")
-    double width;
 
     @Option(names = "--image-size", description = "Model input side, at least 32 (default: 32 for IDX data, else 224)")
     Integer imageSize;
@@ -129,18 +114,11 @@ final class ModelTrainCommand implements Callable<Integer> {
     @Option(names = "--test-limit", description = "Use only the first N test images")
     Integer testLimit;
 
-    @Option(names = "--preprocess", defaultValue = "torch", description = "torch, caffe or none (default torch)")
-    String preprocess;
-
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of initialisation, order, augmentation and "
-            + "dropout (default 42)")
-    long seed;
-
     @Option(names = "--threads", description = "TensorFlow threads (default: the number of processors)")
     Integer threads;
 
-    @Option(names = "--out", required = true, description = "Output directory (must not exist or be empty)")
-    Path out;
+    @CommandLine.Mixin
+    ModelOptions model = new ModelOptions();
 
     @CommandLine.Mixin
     VerboseOption verbose = new VerboseOption();
@@ -148,23 +126,20 @@ final class ModelTrainCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Test images the exported model is checked against the training session on. */
-    static final int EXPORT_CHECK_IMAGES = 512;
-
     @Override
     public Integer call() throws Exception {
         Instant started = Instant.now();
         PrintWriter w = spec.commandLine().getOut();
         String command = "vggstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig config = config();
-        ModelBuildCommand.checkOut(out);
-        List<String> labelList = labels == null ? null : ModelBuildCommand.readLabels(labels);
+        Arguments.checkOut(model.out);
+        List<String> labelList = labels == null ? null : Arguments.readLabels(labels);
 
         long t0 = System.nanoTime();
         ImagePreparer preparer = new ImagePreparer(config.imageSize(), config.imageSize(), config.preprocessing());
         TrainingData loaded;
         try {
-            loaded = TrainingData.load(data, preparer, labelList, holdout, seed);
+            loaded = TrainingData.load(data, preparer, labelList, holdout, model.seed);
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -176,11 +151,8 @@ final class ModelTrainCommand implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1e9);
         w.flush();
 
-        VggSpec vgg = ModelBuildCommand.parse(() -> config.spec(d.labels()));
-        Map<String, NpyArray> initial = null;
-        if (init != null) {
-            initial = initialWeights(vgg);
-        }
+        VggSpec vgg = Arguments.parse(() -> config.spec(d.labels()));
+        Map<String, NpyArray> initial = init == null ? null : initialWeights(vgg);
         TrainingResult result;
         try {
             result = new Trainer(config, new ProgressListener(w)).train(d, initial);
@@ -191,15 +163,17 @@ final class ModelTrainCommand implements Callable<Integer> {
         long params = result.parameters();
         String source = String.format(Locale.ROOT, "trained:%s (%d images, %d epochs, test accuracy %.4f)",
                 data.getFileName(), d.train().size(), epochs, result.testAccuracy());
-        try (VggModel model = VggModel.create(vgg)) {
-            model.loadWeights(result.weights());
-            model.export(out, vgg.metadata(params, source, command));
+        TrainingExport.save(model.out, vgg, result, source, command);
+        TrainingReport.ExportCheck check;
+        try {
+            check = TrainingExport.check(model.out, d.test(), result, preparer);
+        } catch (ModelException e) {
+            throw new CliException(ExitCodes.FAILED, "cannot reload the exported model: " + e.getMessage(), e);
         }
-        TrainingReport.ExportCheck check = exportCheck(out, d.test(), result, preparer);
         Instant finished = Instant.now();
-        TrainingReport.writeMetrics(out.resolve(TrainingReport.METRICS_FILE),
+        TrainingReport.writeMetrics(model.out.resolve(TrainingReport.METRICS_FILE),
                 TrainingReport.metrics(result, config, d, data, command, started, finished, check));
-        TrainingReport.writeChart(out.resolve(TrainingReport.CHART_FILE), result, d.labels(),
+        TrainingReport.writeChart(model.out.resolve(TrainingReport.CHART_FILE), result, d.labels(),
                 String.format(Locale.ROOT, "%s width %s, %d px, %d epochs on %s: test accuracy %.2f%%",
                         vgg.torchvisionName(), vgg.width(), vgg.imageSize(), epochs, data.getFileName(),
                         result.testAccuracy() * 100));
@@ -212,7 +186,7 @@ final class ModelTrainCommand implements Callable<Integer> {
                 clock(finished.toEpochMilli() - started.toEpochMilli()));
         w.printf(Locale.ROOT, "export check: %d/%d test images with the same top-1 from the SavedModel, max |dp| %.2g%n",
                 check.sameTop1(), check.images(), check.maxAbsDifference());
-        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", out, size(out), params,
+        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", model.out, size(model.out), params,
                 TrainingReport.METRICS_FILE, TrainingReport.CHART_FILE);
         w.flush();
         if (check.sameTop1() != check.images()) {
@@ -223,9 +197,9 @@ final class ModelTrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig config() {
-        VggArch a = ModelBuildCommand.parse(() -> VggArch.parse(arch));
-        Preprocessing pre = ModelBuildCommand.parse(() -> Preprocessing.parse(preprocess));
-        TrainConfig.Schedule sched = ModelBuildCommand.parse(() -> TrainConfig.Schedule.parse(schedule));
+        VggArch a = model.arch();
+        Preprocessing pre = model.preprocessing();
+        TrainConfig.Schedule sched = Arguments.parse(() -> TrainConfig.Schedule.parse(schedule));
         boolean adam = switch (optimizer.trim().toLowerCase(Locale.ROOT)) {
             case "sgd" -> false;
             case "adam" -> true;
@@ -239,7 +213,7 @@ final class ModelTrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot read " + data + ": " + e.getMessage(), e);
         }
-        float rate = lr != null ? lr : adam ? 0.001f : batchNorm ? 0.05f : 0.01f;
+        float rate = lr != null ? lr : adam ? 0.001f : model.batchNorm ? 0.05f : 0.01f;
         VggTrainingGraph.Optimizer opt = adam ? VggTrainingGraph.Optimizer.adam(weightDecay)
                 : VggTrainingGraph.Optimizer.sgd(momentum, !noNesterov, weightDecay);
         int pad = padding != null ? padding : size / 8;
@@ -247,69 +221,26 @@ final class ModelTrainCommand implements Callable<Integer> {
         if (!(holdout > 0 && holdout < 1)) {
             throw new CliException(ExitCodes.USAGE, "--holdout must be in (0, 1), got " + holdout);
         }
-        return ModelBuildCommand.parse(() -> new TrainConfig(a, batchNorm, width, size, pre, epochs, batchSize, rate,
-                sched, warmup, opt, augment, pad, !noFlip, labelSmoothing, dropout, seed, t));
+        return Arguments.parse(() -> new TrainConfig(a, model.batchNorm, model.width, size, pre, epochs, batchSize,
+                rate, sched, warmup, opt, augment, pad, !noFlip, labelSmoothing, dropout, model.seed, t));
     }
 
     private TrainingData limit(TrainingData d) {
         if ((trainLimit != null && trainLimit < 2) || (testLimit != null && testLimit < 1)) {
             throw new CliException(ExitCodes.USAGE, "--train-limit must be at least 2 and --test-limit at least 1");
         }
-        PreparedImages train = trainLimit == null ? d.train() : d.train().limit(trainLimit);
-        PreparedImages test = testLimit == null ? d.test() : d.test().limit(testLimit);
-        return new TrainingData(train, test, d.labels(), d.format(), d.testSource());
+        return d.limited(trainLimit, testLimit);
     }
 
     private Map<String, NpyArray> initialWeights(VggSpec vgg) {
         try {
-            Map<String, NpyArray> arrays = InitialWeights.read(init);
-            List<Parameter> params;
-            try (VggGraph g = VggGraph.build(vgg)) {
-                params = g.parameters();
-            }
-            return InitialWeights.forNewHead(arrays, vgg, params, seed);
+            return InitialWeights.forSpec(init, vgg, model.seed);
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot read --init " + init + ": " + e.getMessage(), e);
         } catch (WeightsException e) {
             throw new CliException(ExitCodes.FAILED, init + " does not fit " + vgg.torchvisionName() + " at width "
                     + vgg.width() + ": " + e.getMessage(), e);
         }
-    }
-
-    /** Reloads the export as serving does and compares it with the training session's evaluation. */
-    static TrainingReport.ExportCheck exportCheck(Path dir, PreparedImages test, TrainingResult result,
-                                                  ImagePreparer preparer) {
-        int n = Math.min(EXPORT_CHECK_IMAGES, test.size());
-        int classes = result.spec().numClasses();
-        int same = 0;
-        double maxDiff = 0;
-        try (Classifier c = Classifier.load(dir)) {
-            int batch = 64;
-            float[] x = new float[batch * preparer.floats()];
-            for (int first = 0; first < n; first += batch) {
-                int m = Math.min(batch, n - first);
-                for (int k = 0; k < m; k++) {
-                    preparer.toFloats(test.image(first + k), x, k * preparer.floats());
-                }
-                float[][] p = c.classify(x, m);
-                for (int k = 0; k < m; k++) {
-                    int i = first + k;
-                    int best = 0;
-                    for (int j = 0; j < classes; j++) {
-                        maxDiff = Math.max(maxDiff, Math.abs(p[k][j] - result.testProbabilities()[i * classes + j]));
-                        if (p[k][j] > p[k][best]) {
-                            best = j;
-                        }
-                    }
-                    if (best == result.predicted(i)) {
-                        same++;
-                    }
-                }
-            }
-        } catch (ModelException e) {
-            throw new CliException(ExitCodes.FAILED, "cannot reload the exported model: " + e.getMessage(), e);
-        }
-        return new TrainingReport.ExportCheck(n, same, maxDiff);
     }
 
     private class ProgressListener implements TrainingListener {

@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +29,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /** {@code vggstream produce}: publish image files as image events, the way a camera feed would. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
@@ -72,7 +70,7 @@ final class ProduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> images = expand(files);
+        List<Path> images = ImageFiles.walk(files);
         if (images.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "no JPEG or PNG files in " + files);
         }
@@ -149,26 +147,5 @@ final class ProduceCommand implements Callable<Integer> {
         r.headers().add(EventHeaders.ID, id.getBytes(StandardCharsets.UTF_8));
         r.headers().add(EventHeaders.SOURCE, src.getBytes(StandardCharsets.UTF_8));
         return r;
-    }
-
-    static List<Path> expand(List<Path> args) throws IOException {
-        List<Path> out = new ArrayList<>();
-        for (Path p : args) {
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(ProduceCommand::isImage).sorted().forEach(out::add);
-                }
-            } else if (Files.isRegularFile(p)) {
-                out.add(p);
-            } else {
-                throw new CliException(ExitCodes.USAGE, "no such file: " + p);
-            }
-        }
-        return out;
-    }
-
-    static boolean isImage(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png");
     }
 }

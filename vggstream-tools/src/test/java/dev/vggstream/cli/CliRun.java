@@ -6,9 +6,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 
 /** Runs the real command line in process and keeps what it printed. */
-record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err) {
 
-    static CliRun of(String... args) {
+    public static CliRun of(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cl = VggStreamCommand.commandLine();
@@ -19,11 +19,11 @@ record CliRun(int exitCode, String out, String err) {
     }
 
     /** Lines of stderr that the command printed as errors. */
-    java.util.List<String> errorLines() {
+    public java.util.List<String> errorLines() {
         return err.lines().filter(l -> l.startsWith("error: ")).toList();
     }
 
-    boolean hasStackTrace() {
+    public boolean hasStackTrace() {
         return err.contains("\tat ") || err.contains("Exception in thread");
     }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.image.ImageLimits;
-import dev.vggstream.service.VggService;
+import dev.vggstream.service.Settings;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +62,6 @@ final class CorpusFiles {
 
     /** The limits the running service builds from its default configuration (min side 8, timeout 2 s). */
     static ImageLimits serviceLimits() {
-        return VggService.imageLimits(config(Map.of()));
+        return Settings.imageLimits(config(Map.of()));
     }
 }

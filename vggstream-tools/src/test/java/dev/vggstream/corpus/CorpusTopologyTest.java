@@ -18,7 +18,7 @@ import dev.vggstream.inference.BatchClassifier;
 import dev.vggstream.inference.Classifier;
 import dev.vggstream.inference.ModelInfo;
 import dev.vggstream.it.StreamFixtures;
-import dev.vggstream.service.VggService;
+import dev.vggstream.service.Settings;
 import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
 import dev.vggstream.topology.Topics;
@@ -61,7 +61,7 @@ class CorpusTopologyTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final AppConfig CONFIG = CorpusFiles.config(Corpus.CONFIG);
-    static final ImageLimits LIMITS = VggService.imageLimits(CONFIG);
+    static final ImageLimits LIMITS = Settings.imageLimits(CONFIG);
 
     @TempDir
     static Path dir;
@@ -137,7 +137,7 @@ class CorpusTopologyTest {
         BatchDispatcher dispatcher = BatchDispatcher.inline(ModelSource.of(model, pipeline), BatchSettings.of(4, 20),
                 BatchListener.NONE, System::currentTimeMillis);
         ProcessorSettings settings = new ProcessorSettings(dispatcher,
-                new EventParser(VggService.eventLimits(CONFIG)), 3, 5, OutcomeListener.NONE);
+                new EventParser(Settings.eventLimits(CONFIG)), 3, 5, OutcomeListener.NONE);
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "corpus");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

@@ -5,7 +5,7 @@ import dev.vggstream.image.ImageException;
 import dev.vggstream.image.ImageException.Reason;
 import dev.vggstream.image.ImageHeader;
 import dev.vggstream.image.ImageLimits;
-import dev.vggstream.service.VggService;
+import dev.vggstream.service.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -76,8 +76,8 @@ class DecodeTimeoutTest {
 
     @Test
     void theServiceTakesTheTimeoutFromImageDecodeTimeoutMsWithADefaultOfTwoSeconds() {
-        assertThat(VggService.imageLimits(CorpusFiles.config(Map.of())).decodeTimeoutMs()).isEqualTo(2_000);
-        assertThat(VggService.imageLimits(CorpusFiles.config(Map.of("image.decode-timeout-ms", "750")))
+        assertThat(Settings.imageLimits(CorpusFiles.config(Map.of())).decodeTimeoutMs()).isEqualTo(2_000);
+        assertThat(Settings.imageLimits(CorpusFiles.config(Map.of("image.decode-timeout-ms", "750")))
                 .decodeTimeoutMs()).isEqualTo(750);
         assertThat(ImageLimits.DEFAULT.decodeTimeoutMs()).isEqualTo(ImageLimits.DEFAULT_DECODE_TIMEOUT_MS);
     }

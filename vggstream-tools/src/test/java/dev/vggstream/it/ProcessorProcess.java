@@ -1,5 +1,6 @@
 package dev.vggstream.it;
 
+import dev.vggstream.run.ProcessorMain;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,16 +31,23 @@ public final class ProcessorProcess implements AutoCloseable {
 
     /** Starts {@code vggstream run --config file} with the given extra environment. */
     public static ProcessorProcess start(Path config, Map<String, String> env) throws IOException {
+        return start(config, env, Files.createTempFile(config.getParent(), "processor-", ".log"));
+    }
+
+    /**
+     * Starts the processor's own entry point (what the Docker image runs), {@code run --config file}, with no
+     * {@code VGGSTREAM_*} variable from this JVM, only {@code env}; everything it prints goes to {@code log}.
+     */
+    public static ProcessorProcess start(Path config, Map<String, String> env, Path log) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx1g");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("dev.vggstream.cli.Main");
+        cmd.add(ProcessorMain.class.getName());
         cmd.add("run");
         cmd.add("--config");
         cmd.add(config.toString());
-        Path log = Files.createTempFile(config.getParent(), "processor-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("VGGSTREAM_"));
         pb.environment().put("TF_CPP_MIN_LOG_LEVEL", "2");

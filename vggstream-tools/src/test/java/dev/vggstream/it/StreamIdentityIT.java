@@ -11,7 +11,7 @@ import dev.vggstream.inference.ModelInfo;
 import dev.vggstream.kafka.KafkaBrokerExtension;
 import dev.vggstream.service.Health;
 import dev.vggstream.service.VggService;
-import dev.vggstream.train.DemoAssets;
+import dev.vggstream.demo.DemoAssets;
 import dev.vggstream.train.Idx;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;

@@ -1,5 +1,6 @@
 package dev.vggstream.security;
 
+import dev.vggstream.it.ProcessorProcess;
 import dev.vggstream.run.ExitCodes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -82,7 +83,7 @@ class SaslAuthenticationIT {
         Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model,
                 saslSettings(PASSWORD));
 
-        try (LoggedProcessor processor = LoggedProcessor.start(config, Map.of(), log(names))) {
+        try (ProcessorProcess processor = ProcessorProcess.start(config, Map.of(), log(names))) {
             classifiesOverSasl(processor, names);
         }
     }
@@ -95,12 +96,12 @@ class SaslAuthenticationIT {
         // processor can only get in if the variables reach its clients.
         Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model, Map.of());
 
-        try (LoggedProcessor processor = LoggedProcessor.start(config, saslEnvironment(PASSWORD), log(names))) {
+        try (ProcessorProcess processor = ProcessorProcess.start(config, saslEnvironment(PASSWORD), log(names))) {
             classifiesOverSasl(processor, names);
         }
     }
 
-    private void classifiesOverSasl(LoggedProcessor processor, StreamFixtures.Names names) throws Exception {
+    private void classifiesOverSasl(ProcessorProcess processor, StreamFixtures.Names names) throws Exception {
         processor.awaitRunning(RUNNING_LIMIT);
         assertThat(topicsVisibleOverSasl()).as("the processor created its topics through the SASL listener")
                 .contains(names.input(), names.output(), names.dlq());
@@ -137,7 +138,7 @@ class SaslAuthenticationIT {
         Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model,
                 saslSettings(WRONG_PASSWORD));
 
-        refusedWithExitCode4("config file", () -> LoggedProcessor.start(config, Map.of(), log(names)));
+        refusedWithExitCode4("config file", () -> ProcessorProcess.start(config, Map.of(), log(names)));
     }
 
     @Test
@@ -148,7 +149,7 @@ class SaslAuthenticationIT {
         Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model, saslSettings(PASSWORD));
 
         refusedWithExitCode4("environment",
-                () -> LoggedProcessor.start(config, saslEnvironment(WRONG_PASSWORD), log(names)));
+                () -> ProcessorProcess.start(config, saslEnvironment(WRONG_PASSWORD), log(names)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -170,7 +171,7 @@ class SaslAuthenticationIT {
         }
         Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model, settings);
 
-        try (LoggedProcessor processor = LoggedProcessor.start(config, Map.of(), log(names))) {
+        try (ProcessorProcess processor = ProcessorProcess.start(config, Map.of(), log(names))) {
             int exit = processor.waitForExit(AUTH_FAILURE_LIMIT);
             String output = processor.output();
             System.out.printf("%s: exit code %d: %s%n", what, exit, errorLine(output));
@@ -188,7 +189,7 @@ class SaslAuthenticationIT {
         Path config = StreamFixtures.config(dir, broker.saslBootstrapServers(), names, model, Map.of());
 
         long begin = System.nanoTime();
-        try (LoggedProcessor processor = LoggedProcessor.start(config, Map.of(), log(names))) {
+        try (ProcessorProcess processor = ProcessorProcess.start(config, Map.of(), log(names))) {
             int exit = processor.waitForExit(AUTH_FAILURE_LIMIT);
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             String output = processor.output();
@@ -204,13 +205,13 @@ class SaslAuthenticationIT {
     }
 
     private interface Starter {
-        LoggedProcessor start() throws Exception;
+        ProcessorProcess start() throws Exception;
     }
 
     private void refusedWithExitCode4(String how, Starter starter) throws Exception {
         long begin = System.nanoTime();
         int exit;
-        try (LoggedProcessor processor = starter.start()) {
+        try (ProcessorProcess processor = starter.start()) {
             exit = processor.waitForExit(AUTH_FAILURE_LIMIT);
             Duration took = Duration.ofNanos(System.nanoTime() - begin);
             String output = processor.output();

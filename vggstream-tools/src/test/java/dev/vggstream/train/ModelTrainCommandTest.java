@@ -2,18 +2,15 @@ package dev.vggstream.train;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vggstream.cli.VggStreamCommand;
+import dev.vggstream.cli.CliRun;
 import dev.vggstream.inference.Classifier;
 import dev.vggstream.inference.ModelMetadata;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -21,35 +18,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class ModelTrainCommandTest {
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = VggStreamCommand.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @TempDir
     static Path dir;
     static Path model;
-    static Run trained;
+    static CliRun trained;
 
     @BeforeAll
     static void trainASmallModelThroughTheCommand() {
         model = dir.resolve("fashion");
-        trained = run("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11",
+        trained = CliRun.of("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11",
                 "--batch-norm", "--width", "0.0625", "--epochs", "2", "--batch-size", "50", "--augment",
                 "--threads", "2", "--out", model.toString());
     }
 
     @Test
     void trainWritesAServableSavedModelWithTheDatasLabelsAndTheTrainingPreprocessing() throws Exception {
-        assertThat(trained.code()).as(trained.err()).isZero();
+        assertThat(trained.exitCode()).as(trained.err()).isZero();
         assertThat(model.resolve("saved_model.pb")).isRegularFile();
         assertThat(ModelMetadata.readLabels(model)).contains(TrainingData.FASHION_MNIST_LABELS);
         ModelMetadata meta = ModelMetadata.read(model).orElseThrow();
@@ -123,11 +107,11 @@ class ModelTrainCommandTest {
         }
         Path out = dir.resolve("colours-model");
 
-        Run r = run("model", "train", "--data", folder.toString(), "--arch", "vgg11", "--batch-norm", "--width",
+        CliRun r = CliRun.of("model", "train", "--data", folder.toString(), "--arch", "vgg11", "--batch-norm", "--width",
                 "0.0625", "--image-size", "32", "--epochs", "4", "--batch-size", "8", "--dropout", "0", "--holdout",
                 "0.25", "--threads", "2", "--out", out.toString());
 
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(r.out()).contains("data: 36 training and 12 test images (25% held out), 2 classes");
         assertThat(ModelMetadata.readLabels(out)).contains(java.util.List.of("blue", "red"));
         JsonNode m = new ObjectMapper().readTree(out.resolve(TrainingReport.METRICS_FILE).toFile());
@@ -139,24 +123,24 @@ class ModelTrainCommandTest {
         Path out = Files.createDirectories(dir.resolve("full"));
         Files.writeString(out.resolve("keep.txt"), "mine");
 
-        Run r = run("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11",
+        CliRun r = CliRun.of("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11",
                 "--out", out.toString());
 
-        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains("error: output directory").contains("is not empty");
     }
 
     @Test
     void fineTuningFromAModelOfAnotherWidthFailsNamingTheArray() {
         Path other = dir.resolve("other");
-        Run built = run("model", "build", "--arch", "vgg11", "--batch-norm", "--width", "0.125", "--image-size", "32",
+        CliRun built = CliRun.of("model", "build", "--arch", "vgg11", "--batch-norm", "--width", "0.125", "--image-size", "32",
                 "--num-classes", "3", "--out", other.toString());
-        assertThat(built.code()).as(built.err()).isZero();
+        assertThat(built.exitCode()).as(built.err()).isZero();
 
-        Run r = run("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11", "--batch-norm",
+        CliRun r = CliRun.of("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11", "--batch-norm",
                 "--width", "0.0625", "--epochs", "1", "--init", other.toString(), "--out", dir.resolve("ft").toString());
 
-        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.err()).contains("does not fit vgg11_bn")
                 .contains("array features.0.weight has shape [8, 3, 3, 3], expected [4, 3, 3, 3]");
     }
@@ -166,11 +150,11 @@ class ModelTrainCommandTest {
         Path tuned = dir.resolve("tuned");
         Path labels = Files.writeString(dir.resolve("labels.txt"), String.join("\n", TrainingData.FASHION_MNIST_LABELS));
 
-        Run r = run("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11", "--batch-norm",
+        CliRun r = CliRun.of("model", "train", "--data", TrainFixtures.subset().toString(), "--arch", "vgg11", "--batch-norm",
                 "--width", "0.0625", "--epochs", "1", "--batch-size", "50", "--init", model.toString(),
                 "--labels", labels.toString(), "--out", tuned.toString());
 
-        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.exitCode()).as(r.err()).isZero();
         assertThat(tuned.resolve("saved_model.pb")).isRegularFile();
     }
 }

@@ -1,11 +1,10 @@
-package dev.vggstream.cli;
+package dev.vggstream.demo;
 
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ModelMetadata;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggModel;
 import dev.vggstream.model.VggSpec;
-import dev.vggstream.train.DemoAssets;
 
 import javax.imageio.ImageIO;
 import java.awt.BasicStroke;
@@ -30,9 +29,9 @@ import java.util.Random;
  *
  * @param labels true label of each sample file name, when known
  */
-record DemoData(Path model, List<Path> samples, Map<String, String> labels, String modelDescription) {
+public record DemoData(Path model, List<Path> samples, Map<String, String> labels, String modelDescription) {
 
-    static DemoData prepare(Path dir) throws IOException {
+    public static DemoData prepare(Path dir) throws IOException {
         DemoData d = DemoData.class.getResource("/" + DemoAssets.INDEX) != null ? shipped(dir) : generated(dir);
         List<Path> samples = new ArrayList<>(d.samples());
         samples.addAll(brokenSamples(dir.resolve("samples"), samples));
@@ -45,7 +44,13 @@ record DemoData(Path model, List<Path> samples, Map<String, String> labels, Stri
         Path samples = dir.resolve(DemoAssets.SAMPLES_DIR);
         Map<String, String> labels = Files.isRegularFile(samples.resolve(DemoAssets.SAMPLE_LABELS))
                 ? DemoAssets.sampleLabels(samples) : Map.of();
-        List<Path> images = ProduceCommand.expand(List.of(samples));
+        List<Path> images = new ArrayList<>();
+        for (String p : DemoAssets.index()) {
+            if (p.startsWith(DemoAssets.SAMPLES_DIR + "/") && !p.endsWith("/" + DemoAssets.SAMPLE_LABELS)) {
+                images.add(dir.resolve(p));
+            }
+        }
+        images.sort(null);
         String description = ModelMetadata.read(dir.resolve("model")).map(m -> m.name() + " trained on "
                 + "Fashion-MNIST, " + m.imageSize() + " px").orElse("the shipped demo model");
         return new DemoData(dir.resolve("model"), images, labels, description);

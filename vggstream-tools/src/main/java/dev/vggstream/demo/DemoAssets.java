@@ -1,4 +1,4 @@
-package dev.vggstream.train;
+package dev.vggstream.demo;
 
 import java.io.BufferedReader;
 import java.io.IOException;

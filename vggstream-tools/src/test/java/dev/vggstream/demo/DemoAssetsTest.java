@@ -1,8 +1,10 @@
-package dev.vggstream.train;
+package dev.vggstream.demo;
 
 import dev.vggstream.image.ImageLimits;
 import dev.vggstream.image.ImagePipeline;
 import dev.vggstream.inference.Classifier;
+import dev.vggstream.train.Trainer;
+import dev.vggstream.train.TrainingData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

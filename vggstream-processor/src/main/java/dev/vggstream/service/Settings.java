@@ -1,0 +1,116 @@
+package dev.vggstream.service;
+
+import dev.vggstream.batch.BatchDispatcher;
+import dev.vggstream.batch.BatchSettings;
+import dev.vggstream.config.AppConfig;
+import dev.vggstream.event.EventLimits;
+import dev.vggstream.event.EventParser;
+import dev.vggstream.image.ImageDecoder;
+import dev.vggstream.image.ImageLimits;
+import dev.vggstream.image.JpegCodec;
+import dev.vggstream.image.Preprocessing;
+import dev.vggstream.inference.ClassifierOptions;
+import dev.vggstream.inference.DeviceConfig;
+import dev.vggstream.inference.ModelException;
+import dev.vggstream.inference.ModelMetadata;
+import dev.vggstream.topology.BufferMode;
+import dev.vggstream.topology.OutcomeListener;
+import dev.vggstream.topology.ProcessorSettings;
+import dev.vggstream.topology.Topics;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The one place the configuration meets the other packages: each method turns {@link AppConfig} into the settings
+ * one part takes, so no other package reads configuration keys.
+ */
+public final class Settings {
+
+    private Settings() {
+    }
+
+    /** The device asked for; {@link VggService#chooseDevice} resolves it against what TensorFlow sees. */
+    public static DeviceConfig device(AppConfig c) {
+        return DeviceConfig.parse(c.inferenceDevice(), c.inferenceGpuAllowGrowth(), c.inferenceGpuMemoryFraction(),
+                c.inferenceIntraOpThreads(), c.inferenceInterOpThreads());
+    }
+
+    /** How to load the model on {@code device}: what the configuration says, the rest from the model's metadata. */
+    public static ClassifierOptions classifierOptions(AppConfig c, DeviceConfig device) throws ModelException {
+        ClassifierOptions options = ClassifierOptions.defaults().withConfigProto(device.toConfigProto())
+                .withSignatureKey(c.modelSignature());
+        if (c.modelPreprocessing().isPresent()) {
+            options = options.withPreprocessing(Preprocessing.parse(c.modelPreprocessing().get()));
+        }
+        if (c.modelLabels().isPresent()) {
+            try {
+                options = options.withLabels(ModelMetadata.readLabelFile(c.modelLabels().get()));
+            } catch (IOException e) {
+                throw new ModelException("cannot read model.labels " + c.modelLabels().get() + ": " + e.getMessage(), e);
+            }
+        }
+        if (c.modelImageSize().isPresent()) {
+            options = options.withImageSize(c.modelImageSize().getAsInt());
+        }
+        return options;
+    }
+
+    /** The batch sizes a model is warmed up with, or none when warm-up is off. */
+    public static int[] warmupSizes(AppConfig c) {
+        return c.inferenceWarmup() ? batchSettings(c).modelBatchSizes() : new int[0];
+    }
+
+    public static BatchSettings batchSettings(AppConfig c) {
+        return new BatchSettings(c.batchMaxSize(), c.batchMaxWaitMs(), c.batchMaxInFlight(), maxBlockMs(c));
+    }
+
+    /**
+     * How long a stream thread may wait for room in the dispatcher: short against the transaction timeout, so a
+     * stream thread waiting on a slow model still commits its transaction in time under exactly-once.
+     */
+    static long maxBlockMs(AppConfig c) {
+        Map<String, Object> k = c.kafkaProperties();
+        Object txn = k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"));
+        long timeout = txn == null ? 10_000 : Long.parseLong(txn.toString().trim());
+        return Math.max(50, Math.min(2_000, timeout / 5));
+    }
+
+    public static ImageLimits imageLimits(AppConfig c) {
+        return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
+    }
+
+    public static ImageDecoder imageDecoder(AppConfig c) {
+        return new ImageDecoder(imageLimits(c), JpegCodec.parse(c.imageJpegDecoder()));
+    }
+
+    public static EventLimits eventLimits(AppConfig c) {
+        return EventLimits.forImages(c.imageMaxBytes());
+    }
+
+    /** What the classify processor works with; {@code streams} are the Kafka properties (for reading back). */
+    public static ProcessorSettings processorSettings(AppConfig c, BatchDispatcher dispatcher, OutcomeListener outcomes,
+                                                      Properties streams) {
+        return new ProcessorSettings(dispatcher, new EventParser(eventLimits(c)), c.outputTopK(),
+                c.batchPunctuateIntervalMs(), outcomes, BufferMode.parse(c.batchBuffer()),
+                new KafkaSourceReader(streams, "exactly_once_v2".equals(c.kafkaProcessingGuarantee())));
+    }
+
+    public static Topics topics(AppConfig c) {
+        return new Topics(c.topicsInput(), c.topicsOutput(), c.topicsDlq());
+    }
+
+    /** The topics to create when missing: the input and dead letters take the largest record accepted. */
+    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c, Replication replication) {
+        Map<String, String> large = replication.topicConfigs(
+                Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c))));
+        Map<String, String> small = replication.topicConfigs(Map.of());
+        short rf = replication.factor();
+        int parts = c.topicsPartitions();
+        return List.of(new KafkaAdmin.TopicSpec(c.topicsInput(), parts, rf, large),
+                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, small),
+                new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
+    }
+}
