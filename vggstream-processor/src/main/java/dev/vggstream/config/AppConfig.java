@@ -187,9 +187,10 @@ public final class AppConfig {
         return get(ConfigKeys.TOPICS_PARTITIONS);
     }
 
-    /** A short because that is what Kafka's admin API takes; the key's range guarantees it fits. */
-    public short topicsReplicationFactor() {
-        return get(ConfigKeys.TOPICS_REPLICATION_FACTOR).shortValue();
+    /** Empty when unset: the service then derives it from the cluster's size. The key's range fits a short. */
+    public OptionalInt topicsReplicationFactor() {
+        Integer rf = get(ConfigKeys.TOPICS_REPLICATION_FACTOR);
+        return rf == null ? OptionalInt.empty() : OptionalInt.of(rf);
     }
 
     public Path modelPath() {
@@ -338,6 +339,10 @@ public final class AppConfig {
 
     public long startupKafkaTimeoutMs() {
         return get(ConfigKeys.STARTUP_KAFKA_TIMEOUT_MS);
+    }
+
+    public long healthKafkaUnavailableMs() {
+        return get(ConfigKeys.HEALTH_KAFKA_UNAVAILABLE_MS);
     }
 
     public long shutdownTimeoutMs() {

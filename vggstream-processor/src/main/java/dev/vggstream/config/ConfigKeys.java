@@ -42,8 +42,9 @@ public final class ConfigKeys {
     public static final ConfigKey<Integer> TOPICS_PARTITIONS = integer("topics.partitions", 8, 1, 10_000,
             "Partitions of the topics created at start; the maximum useful number of processor threads.");
     // Kafka stores the replication factor as a short.
-    public static final ConfigKey<Integer> TOPICS_REPLICATION_FACTOR = integer("topics.replication-factor", 1, 1,
-            Short.MAX_VALUE, "Replication factor of the topics created at start (3 in production).");
+    public static final ConfigKey<Integer> TOPICS_REPLICATION_FACTOR = integer("topics.replication-factor", null, 1,
+            Short.MAX_VALUE, "Replication factor of the topics created at start and of Kafka Streams' internal "
+                    + "topics; unset: min(3, brokers in the cluster).");
 
     // ---- model
     public static final ConfigKey<Path> MODEL_PATH = path("model.path", Path.of("models/vgg"),
@@ -150,6 +151,11 @@ public final class ConfigKeys {
     // ---- start-up
     public static final ConfigKey<Long> STARTUP_KAFKA_TIMEOUT_MS = duration("startup.kafka-timeout-ms", 30_000L, 1,
             TEN_MINUTES_MS, "Longest the start waits for Kafka (connect, topics, permissions) before exit code 4.");
+
+    // ---- health
+    public static final ConfigKey<Long> HEALTH_KAFKA_UNAVAILABLE_MS = duration("health.kafka-unavailable-ms", 15_000L,
+            0, TEN_MINUTES_MS, "How long no broker may answer, or an output topic stay below its min.insync.replicas, "
+                    + "before readiness goes down.");
 
     // ---- shutdown
     public static final ConfigKey<Long> SHUTDOWN_TIMEOUT_MS = duration("shutdown.timeout-ms", 30_000L, 0,

@@ -155,6 +155,9 @@ final class HttpEndpoints implements AutoCloseable {
         if (health.failure() != null) {
             body.put("failure", health.failure());
         }
+        if (health.kafkaProblem() != null) {
+            body.put("kafka", health.kafkaProblem());
+        }
         send(exchange, up ? 200 : 503, "application/json", JSON.writeValueAsBytes(body));
     }
 

@@ -37,6 +37,7 @@ public final class MetricsRegistry implements AutoCloseable {
     static final String MODEL_LOADS = "vggstream.model.loads";
     static final String HEALTH = "vggstream.health";
     static final String BUILD_INFO = "vggstream.build.info";
+    static final String KAFKA_CONNECTED = "vggstream.kafka.connected";
     /** The Prometheus text format, version 0.0.4. */
     static final String TEXT_FORMAT = "text/plain; version=0.0.4; charset=utf-8";
     static final String OPENMETRICS_FORMAT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -120,11 +121,14 @@ public final class MetricsRegistry implements AutoCloseable {
                 .register(registry);
     }
 
-    /** Exports {@code health}'s live, started and ready checks as 1 or 0. */
+    /** Exports {@code health}'s live, started and ready checks, and whether a broker answers, as 1 or 0. */
     public void bindHealth(Health health) {
         health(health, "live", Health::live);
         health(health, "started", Health::started);
         health(health, "ready", Health::ready);
+        Gauge.builder(KAFKA_CONNECTED, health, h -> h.kafkaConnected() ? 1 : 0)
+                .description("1 while a Kafka broker answers the processor's periodic look at the cluster, else 0")
+                .register(registry);
     }
 
     private void health(Health health, String check, Predicate<Health> test) {

@@ -4,7 +4,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * What the health endpoints report. Live: the process works (not failed). Started: the model is loaded and warm.
- * Ready: started, and Kafka Streams is RUNNING (not rebalancing) and no model reload is switching.
+ * Ready: started, Kafka Streams is RUNNING (not rebalancing), no model reload is switching, and Kafka has not been
+ * unusable (no broker answering, outputs below min ISR) for longer than {@code health.kafka-unavailable-ms}.
+ * Kafka being away never takes liveness down: a restart cures no broker outage.
  */
 public final class Health {
 
@@ -12,6 +14,8 @@ public final class Health {
     private volatile boolean reloading;
     private volatile KafkaStreams.State streamsState = KafkaStreams.State.CREATED;
     private volatile String failure;
+    private volatile boolean kafkaConnected = true;
+    private volatile String kafkaProblem;
 
     public void modelReady(boolean ready) {
         this.modelReady = ready;
@@ -29,6 +33,24 @@ public final class Health {
         this.failure = why;
     }
 
+    /** Whether the last look at the cluster found a broker answering. */
+    public void kafkaConnected(boolean connected) {
+        this.kafkaConnected = connected;
+    }
+
+    /** Why Kafka has been unusable for too long, or null once it is usable again. */
+    public void kafkaProblem(String problem) {
+        this.kafkaProblem = problem;
+    }
+
+    public boolean kafkaConnected() {
+        return kafkaConnected;
+    }
+
+    public String kafkaProblem() {
+        return kafkaProblem;
+    }
+
     public boolean live() {
         return failure == null && streamsState != KafkaStreams.State.ERROR
                 && streamsState != KafkaStreams.State.PENDING_ERROR;
@@ -39,7 +61,8 @@ public final class Health {
     }
 
     public boolean ready() {
-        return live() && modelReady && !reloading && streamsState == KafkaStreams.State.RUNNING;
+        return live() && modelReady && !reloading && streamsState == KafkaStreams.State.RUNNING
+                && kafkaProblem == null;
     }
 
     public KafkaStreams.State streamsState() {
@@ -52,6 +75,7 @@ public final class Health {
 
     public String describe() {
         return "live=" + live() + " started=" + started() + " ready=" + ready() + " streams=" + streamsState
-                + (reloading ? " reloading" : "") + (failure == null ? "" : " failure=" + failure);
+                + (reloading ? " reloading" : "") + (failure == null ? "" : " failure=" + failure)
+                + (kafkaProblem == null ? "" : " kafka=" + kafkaProblem);
     }
 }

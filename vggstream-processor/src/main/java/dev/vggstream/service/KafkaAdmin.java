@@ -50,18 +50,18 @@ public final class KafkaAdmin {
     }
 
     /**
-     * Connects and authenticates within {@code timeout}.
+     * Connects and authenticates within {@code timeout}; returns how many brokers the cluster has.
      *
      * @throws KafkaAccessException naming the servers and the reason: wrong credentials, no broker, no permission
      * @throws ConfigException      the {@code kafka.*} settings cannot make a client (a malformed JAAS config...)
      */
-    public static void check(Properties admin, Duration timeout) throws KafkaAccessException {
+    public static int check(Properties admin, Duration timeout) throws KafkaAccessException {
         Properties p = (Properties) admin.clone();
         p.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(timeout.toMillis()));
         p.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.min(timeout.toMillis(), 30_000)));
         String servers = String.valueOf(p.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG));
         try (Admin a = create(p, servers)) {
-            a.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return a.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
         } catch (ExecutionException e) {
             // the admin client's own api timeout usually fires first: the same situation as ours below
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
@@ -163,6 +163,34 @@ public final class KafkaAdmin {
             Thread.currentThread().interrupt();
             throw new KafkaAccessException("interrupted while creating topics", e);
         }
+    }
+
+    /**
+     * Warns, naming each, about topics with a single replica on a cluster of several brokers: losing that one
+     * broker loses their records. Best effort: a topic that cannot be described is not warned about.
+     */
+    public static List<String> warnUnreplicated(Properties admin, List<String> topics, int brokers, Duration timeout) {
+        if (brokers < 2) {
+            return List.of();
+        }
+        List<String> single = new ArrayList<>();
+        try (Admin a = Admin.create(admin)) {
+            for (var e : a.describeTopics(topics).topicNameValues().entrySet()) {
+                try {
+                    var d = e.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    if (d.partitions().stream().anyMatch(p -> p.replicas().size() < 2)) {
+                        single.add(e.getKey());
+                        log.warn("topic {} has a single replica on a cluster of {} brokers: losing that broker loses "
+                                + "its records (recreate it with replication factor 3)", e.getKey(), brokers);
+                    }
+                } catch (ExecutionException | TimeoutException ex) {
+                    log.debug("cannot describe topic {}: {}", e.getKey(), String.valueOf(ex));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return single;
     }
 
     public static Duration defaultTimeout() {

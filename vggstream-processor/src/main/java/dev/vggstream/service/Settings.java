@@ -125,12 +125,14 @@ public final class Settings {
     }
 
     /** The topics to create when missing: the input and dead letters take the largest record accepted. */
-    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c) {
-        Map<String, String> large = Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c)));
-        short rf = c.topicsReplicationFactor();
+    static List<KafkaAdmin.TopicSpec> topicSpecs(AppConfig c, Replication replication) {
+        Map<String, String> large = replication.topicConfigs(
+                Map.of("max.message.bytes", Integer.toString(StreamsProperties.maxRecordBytes(c))));
+        Map<String, String> small = replication.topicConfigs(Map.of());
+        short rf = replication.factor();
         int parts = c.topicsPartitions();
         return List.of(new KafkaAdmin.TopicSpec(c.topicsInput(), parts, rf, large),
-                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, Map.of()),
+                new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, small),
                 new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
     }
 }

@@ -30,6 +30,16 @@ public final class StreamsProperties {
         return (int) Math.min(Integer.MAX_VALUE, maxInputRecordBytes(c) + RECORD_OVERHEAD);
     }
 
+    /**
+     * As {@link #of(AppConfig)}, plus the replication of Streams' internal topics and acks=all, where the
+     * {@code kafka.*} keys do not say otherwise.
+     */
+    public static Properties of(AppConfig c, Replication replication) {
+        Properties p = of(c);
+        putDefaults(p, replication.streamsDefaults());
+        return p;
+    }
+
     public static Properties of(AppConfig c) {
         Properties p = new Properties();
         p.putAll(c.kafkaProperties());
@@ -48,12 +58,7 @@ public final class StreamsProperties {
         defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordTooLargeHandler.class.getName());
         // the Kafka 5.0 behaviour now; leaving it off only makes Streams warn at every start
         defaults.put("processing.exception.handler.global.enabled", "true");
-        for (Map.Entry<String, Object> d : defaults.entrySet()) {
-            String unprefixed = unprefixed(d.getKey());
-            if (!p.containsKey(d.getKey()) && (unprefixed == null || !p.containsKey(unprefixed))) {
-                p.put(d.getKey(), d.getValue());
-            }
-        }
+        putDefaults(p, defaults);
         // Never below what one buffered or dead-lettered image needs, whatever was configured.
         raise(p, StreamsConfig.producerPrefix("max.request.size"), "max.request.size", maxRecordBytes(c));
         raise(p, StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), "max.partition.fetch.bytes",
@@ -61,8 +66,18 @@ public final class StreamsProperties {
         return p;
     }
 
+    /** Sets each default unless the operator set the key, prefixed or not. */
+    private static void putDefaults(Properties p, Map<String, ?> defaults) {
+        for (Map.Entry<String, ?> d : defaults.entrySet()) {
+            String unprefixed = unprefixed(d.getKey());
+            if (!p.containsKey(d.getKey()) && (unprefixed == null || !p.containsKey(unprefixed))) {
+                p.put(d.getKey(), d.getValue());
+            }
+        }
+    }
+
     private static String unprefixed(String key) {
-        for (String prefix : new String[] {"producer.", "consumer.", "main.consumer.", "restore.consumer."}) {
+        for (String prefix : new String[] {"producer.", "consumer.", "main.consumer.", "restore.consumer.", "topic."}) {
             if (key.startsWith(prefix)) {
                 return key.substring(prefix.length());
             }

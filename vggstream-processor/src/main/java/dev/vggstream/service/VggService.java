@@ -59,6 +59,7 @@ public final class VggService implements AutoCloseable {
     private final KafkaStreams streams;
     private final ModelWatcher watcher;
     private final DeviceConfig device;
+    private volatile KafkaMonitor monitor;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
     private final Properties admin;
@@ -88,14 +89,19 @@ public final class VggService implements AutoCloseable {
         config.warnings().forEach(w -> log.warn("configuration: {}", w));
         // the device is known in milliseconds: refuse a missing GPU before connecting or loading anything
         DeviceConfig device = chooseDevice(config);
-        Properties props = StreamsProperties.of(config);
-        Properties admin = KafkaAdmin.adminProperties(props);
+        Properties admin = KafkaAdmin.adminProperties(StreamsProperties.of(config));
         Duration kafkaTimeout = Duration.ofMillis(config.startupKafkaTimeoutMs());
-        KafkaAdmin.check(admin, kafkaTimeout);
+        int brokers = KafkaAdmin.check(admin, kafkaTimeout);
+        Replication replication = Replication.resolve(config.topicsReplicationFactor(), brokers);
+        log.info("{} broker(s): topics created with replication factor {}{}", brokers, replication.factor(),
+                replication.minIsr().isPresent() ? " and min.insync.replicas " + replication.minIsr().getAsInt() : "");
+        Properties props = StreamsProperties.of(config, replication);
         if (config.topicsCreate()) {
-            KafkaAdmin.createMissing(admin, Settings.topicSpecs(config), kafkaTimeout);
+            KafkaAdmin.createMissing(admin, Settings.topicSpecs(config, replication), kafkaTimeout);
         }
         KafkaPermissions.checkTopics(admin, topicAccess(config), kafkaTimeout);
+        KafkaAdmin.warnUnreplicated(admin, List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()),
+                brokers, kafkaTimeout);
         ModelHolder model = loadModel(config, device);
         Warmup.imagePath(new EventParser(Settings.eventLimits(config)), model.peek().pipeline(),
                 config.inferenceWarmupImages());
@@ -115,8 +121,11 @@ public final class VggService implements AutoCloseable {
             }
             BatchDispatcher d = dispatcher;
             ModelWatcher w = watcher;
-            return launch(new KafkaStreams(topology, props),
+            VggService service = launch(new KafkaStreams(topology, props),
                     streams -> new VggService(config, health, model, d, streams, w, device, admin));
+            service.monitor = KafkaMonitor.start(admin, List.of(config.topicsOutput(), config.topicsDlq()), health,
+                    config.healthKafkaUnavailableMs());
+            return service;
         } catch (RuntimeException e) {
             if (watcher != null) {
                 watcher.close();
@@ -334,6 +343,9 @@ public final class VggService implements AutoCloseable {
         log.info("stopping: closing Kafka Streams (up to {} s)", timeout.toSeconds());
         if (watcher != null) {
             watcher.close();
+        }
+        if (monitor != null) {
+            monitor.close();
         }
         boolean clean = streams.close(timeout);
         if (!clean) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Properties;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +45,7 @@ class AppConfigLoadingTest {
                 "VGGSTREAM_MODEL_POLL_INTERVAL_MS", "0"));
 
         assertThat(config.inferenceGpuMemoryFraction()).isEqualTo(0.5);
-        assertThat(config.topicsReplicationFactor()).isEqualTo((short) 3);
+        assertThat(config.topicsReplicationFactor()).hasValue(3);
         assertThat(config.modelPollIntervalMs()).isZero();
     }
 
@@ -264,7 +265,7 @@ class AppConfigLoadingTest {
         assertThat(List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()))
                 .containsExactly("images", "classifications", "images.dlq");
         assertThat(List.of(config.topicsCreate(), config.topicsPartitions(), config.topicsReplicationFactor()))
-                .containsExactly(true, 8, (short) 1);
+                .containsExactly(true, 8, OptionalInt.empty());
         assertThat(List.of(config.imageMaxBytes(), config.imageMaxPixels(), config.imageMinSide(),
                 config.imageDecodeTimeoutMs())).containsExactly(10_485_760L, 40_000_000L, 8, 2000L);
         assertThat(config.http()).isEqualTo(new AppConfig.Http(true, "127.0.0.1", 8080));

@@ -27,7 +27,7 @@ class ConfigKeysTest {
                 "inference.gpu.allow-growth", "inference.gpu.memory-fraction", "inference.intra-op-threads",
                 "inference.inter-op-threads", "inference.warmup", "image.max-bytes", "image.max-pixels",
                 "image.min-side", "image.decode-timeout-ms", "output.top-k", "http.enabled", "http.host",
-                "http.port", "shutdown.timeout-ms", "kafka.application.id", "kafka.bootstrap.servers",
+                "http.port", "health.kafka-unavailable-ms", "shutdown.timeout-ms", "kafka.application.id", "kafka.bootstrap.servers",
                 "kafka.processing.guarantee");
     }
 
@@ -49,10 +49,10 @@ class ConfigKeysTest {
     }
 
     @Test
-    void keys_without_a_default_are_the_ones_the_model_or_another_key_decides() {
+    void keys_without_a_default_are_the_ones_the_model_or_the_cluster_decides() {
         assertThat(ConfigKeys.all().stream().filter(k -> !k.hasDefault()).map(ConfigKey::name))
                 .containsExactlyInAnyOrder("model.labels", "model.preprocessing", "model.image-size",
-                        "output.cloudevents.source");
+                        "topics.replication-factor", "output.cloudevents.source");
     }
 
     @Test

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vggstream.bench.BenchModels;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventHeaders;
+import dev.vggstream.kafka.LocalKafka;
 import dev.vggstream.kafka.LocalKafkaBroker;
 import dev.vggstream.metrics.Observability;
 import dev.vggstream.service.Health;
@@ -68,6 +69,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--cameras", defaultValue = "4", description = "Sources the samples are spread over (default 4)")
     int cameras;
 
+    @Option(names = "--nodes", defaultValue = "1", description = "Kafka nodes; 3 gives a replicated cluster "
+            + "(replication factor 3, min.insync.replicas 2) (default 1)")
+    int nodes;
+
     @Option(names = "--keep", description = "After the summary, keep the broker, the processor and its live view "
             + "up until Ctrl-C, and keep the temporary directory (broker data, model, samples)")
     boolean keep;
@@ -93,8 +98,12 @@ final class DemoCommand implements Callable<Integer> {
             DemoData data = DemoData.prepare(work.resolve("assets"));
             out.printf("model: %s; %d sample images%s%n", data.modelDescription(), data.samples().size(),
                     data.labels().isEmpty() ? "" : " with known labels");
-            try (LocalKafkaBroker broker = step(out, "starting Kafka (KRaft, own JVM)",
-                    () -> LocalKafkaBroker.builder().dataDir(work.resolve("kafka")).start())) {
+            if (nodes < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--nodes must be at least 1");
+            }
+            try (LocalKafka broker = step(out, nodes == 1 ? "starting Kafka (KRaft, own JVM)"
+                            : "starting a Kafka cluster of " + nodes + " nodes (KRaft, a JVM each)",
+                    () -> LocalKafka.start(nodes, LocalKafkaBroker.builder().dataDir(work.resolve("kafka"))))) {
                 AppConfig config = config(broker.bootstrapServers(), data.model(), work);
                 Health health = new Health();
                 try (Observability observability = Observability.start(config.http(), health);

@@ -22,6 +22,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
@@ -65,12 +66,11 @@ import org.slf4j.LoggerFactory;
  * crashes) the hook cannot run and the broker is orphaned; find it by the
  * {@code -Dvggstream.parentPid=<pid>} it was started with and stop it by hand.
  */
-public final class LocalKafkaBroker implements AutoCloseable {
+public final class LocalKafkaBroker implements LocalKafka {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafkaBroker.class);
 
     private static final String HOST = "127.0.0.1";
-    private static final int NODE_ID = 1;
     private static final String LOG_DIRS = "kafka-logs";
     private static final String LOG_FILE = "broker.log";
     private static final String SERVER_PROPERTIES = "server.properties";
@@ -94,6 +94,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private boolean closed;
     /** Volatile because the shutdown hook reads it without taking the monitor (start() may hold it). */
     private volatile Process process;
+    private volatile boolean suspended;
 
     /**
      * Settings of a broker. Use {@link #builder()} rather than this constructor.
@@ -110,6 +111,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
      * @param classpath        the child's classpath; must contain {@code kafka_2.13} and Logback
      * @param startTimeout     how long {@link #start()} waits for the broker to answer
      * @param stopTimeout      how long {@link #stop()} waits after SIGTERM before SIGKILL
+     * @param node             this node's id and, in a cluster, the quorum it belongs to
      */
     public record Options(
             Optional<Path> dataDir,
@@ -122,7 +124,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
             List<String> jvmOptions,
             String classpath,
             Duration startTimeout,
-            Duration stopTimeout) {
+            Duration stopTimeout,
+            Membership node) {
 
         public Options {
             requirePort(port, "port");
@@ -140,6 +143,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             requirePositive(startTimeout, "startTimeout");
             requirePositive(stopTimeout, "stopTimeout");
+            Objects.requireNonNull(node, "node");
             serverProperties = Map.copyOf(serverProperties);
             jvmOptions = List.copyOf(jvmOptions);
         }
@@ -165,6 +169,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 }
             });
             users = Map.copyOf(users);
+        }
+    }
+
+    /**
+     * Which KRaft quorum a node belongs to. A single node is a standalone quorum of its own; the nodes of a
+     * {@link LocalKafkaCluster} share a cluster id and a static voter list ({@code controller.quorum.voters}),
+     * because a static quorum needs no per-directory ids at format time and every node can be formatted alone.
+     *
+     * @param nodeId    {@code node.id}
+     * @param clusterId the id every node is formatted with; empty for a random one (a single node)
+     * @param voters    {@code controller.quorum.voters} ({@code id@host:port,...}); empty for a standalone node
+     */
+    public record Membership(int nodeId, Optional<String> clusterId, Optional<String> voters) {
+
+        public static final Membership STANDALONE = new Membership(1, Optional.empty(), Optional.empty());
+
+        public Membership {
+            if (nodeId < 0) {
+                throw new IllegalArgumentException("nodeId must not be negative: " + nodeId);
+            }
+            Objects.requireNonNull(clusterId, "clusterId");
+            Objects.requireNonNull(voters, "voters");
         }
     }
 
@@ -273,6 +299,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (running == null) {
             return;
         }
+        if (suspended) {
+            // a frozen process cannot act on SIGTERM
+            resume();
+        }
         terminate(running, options.stopTimeout());
         process = null;
     }
@@ -286,6 +316,43 @@ public final class LocalKafkaBroker implements AutoCloseable {
         running.destroyForcibly();
         awaitExit(running, Duration.ofSeconds(30));
         process = null;
+        suspended = false;
+    }
+
+    /**
+     * Freezes the broker with SIGSTOP, as a long GC pause, a stuck disk or a network cut would: the process and
+     * its sockets stay, nothing answers. {@link #resume()} continues it.
+     */
+    public synchronized void suspend() {
+        signal("STOP");
+        suspended = true;
+    }
+
+    /** Continues a broker frozen by {@link #suspend()} (SIGCONT). */
+    public synchronized void resume() {
+        signal("CONT");
+        suspended = false;
+    }
+
+    /** Frozen by {@link #suspend()} and not resumed yet. */
+    public boolean isSuspended() {
+        return suspended;
+    }
+
+    private void signal(String name) {
+        long pid = pid();
+        try {
+            // the JDK sends only TERM and KILL; kill(1) is in every POSIX base system
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kill -" + name + " " + pid, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted sending SIG" + name + " to " + pid, e);
+        }
     }
 
     /** Stops the broker (if running) and starts it again on the same data directory and ports. */
@@ -313,7 +380,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return running != null && running.isAlive();
     }
 
+    /** {@code node.id}. */
+    public int nodeId() {
+        return options.node().nodeId();
+    }
+
     /** The PLAINTEXT listener, {@code 127.0.0.1:<port>}. */
+    @Override
     public String bootstrapServers() {
         return HOST + ":" + requirePorts().plaintext();
     }
@@ -339,6 +412,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                         + " username=" + jaasQuote(username) + " password=" + jaasQuote(password) + ";");
     }
 
+    @Override
     public Path dataDir() {
         return dataDir;
     }
@@ -449,8 +523,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
         Map<String, String> props = new LinkedHashMap<>();
         props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(NODE_ID));
-        props.put("controller.quorum.bootstrap.servers", HOST + ":" + ports.controller());
+        props.put("node.id", String.valueOf(options.node().nodeId()));
+        options.node().voters().ifPresentOrElse(voters -> props.put("controller.quorum.voters", voters),
+                () -> props.put("controller.quorum.bootstrap.servers", HOST + ":" + ports.controller()));
         props.put("listeners", String.join(",", withSasl ? List.of(plaintext, controller, sasl) : List.of(plaintext, controller)));
         props.put("advertised.listeners", withSasl ? plaintext + "," + sasl : plaintext);
         props.put("controller.listener.names", "CONTROLLER");
@@ -459,7 +534,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         // admin and broker-internal traffic stays unauthenticated; SASL is only for the clients under test
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDirs().toString());
-        // one node: internal topics cannot have more than one replica
+        // one node: internal topics cannot have more than one replica (a cluster overrides these)
         props.put("offsets.topic.replication.factor", "1");
         props.put("transaction.state.log.replication.factor", "1");
         props.put("transaction.state.log.min.isr", "1");
@@ -528,9 +603,13 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     private void format(Instant deadline) {
         long logOffset = logSize();
-        String clusterId = Uuid.randomUuid().toString();
-        Process formatter = launch(List.of("kafka.tools.StorageTool", "format",
-                "-t", clusterId, "-c", configFile().toString(), "--standalone"), "format");
+        String clusterId = options.node().clusterId().orElseGet(() -> Uuid.randomUuid().toString());
+        List<String> command = new ArrayList<>(List.of("kafka.tools.StorageTool", "format",
+                "-t", clusterId, "-c", configFile().toString()));
+        if (options.node().voters().isEmpty()) {
+            command.add("--standalone");
+        }
+        Process formatter = launch(command, "format");
         try {
             if (!formatter.waitFor(remaining(deadline).toMillis(), TimeUnit.MILLISECONDS)) {
                 formatter.destroyForcibly();
@@ -833,6 +912,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         private String classpath = System.getProperty("java.class.path", "");
         private Duration startTimeout = Duration.ofSeconds(60);
         private Duration stopTimeout = Duration.ofSeconds(30);
+        private Membership node = Membership.STANDALONE;
 
         private Builder() {
         }
@@ -904,10 +984,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /** This node's id and quorum; {@link Membership#STANDALONE} unless it is part of a cluster. */
+        public Builder node(Membership membership) {
+            this.node = membership;
+            return this;
+        }
+
         public Options options() {
             return new Options(Optional.ofNullable(dataDir), port, controllerPort, Optional.ofNullable(saslPlain),
                     messageMaxBytes == null ? OptionalInt.empty() : OptionalInt.of(messageMaxBytes),
-                    serverProperties, maxHeap, jvmOptions, classpath, startTimeout, stopTimeout);
+                    serverProperties, maxHeap, jvmOptions, classpath, startTimeout, stopTimeout, node);
         }
 
         /** A broker that is not started yet. */

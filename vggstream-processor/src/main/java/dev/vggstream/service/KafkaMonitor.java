@@ -1,0 +1,198 @@
+package dev.vggstream.service;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+
+/**
+ * Looks at the cluster once a second, as the processor's own producers would need it: does any broker answer, and
+ * do the output topics (results, dead letters) have a leader and at least {@code min.insync.replicas} in sync for
+ * every partition. Kafka Streams itself stays RUNNING through a whole outage and retries quietly, so this is what
+ * makes readiness tell the truth: once Kafka has been unusable for longer than the allowed time, readiness goes
+ * down; it comes back at the first good look.
+ *
+ * <p>It also replaces the Kafka clients' per-connection warnings (silenced in logback.xml) by one line when the
+ * problem starts, one every {@link #REPEAT} while it lasts, and one when it ends.
+ */
+public final class KafkaMonitor implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaMonitor.class);
+    static final Duration INTERVAL = Duration.ofSeconds(1);
+    static final Duration REPEAT = Duration.ofSeconds(30);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
+
+    private final Health health;
+    private final long allowedMs;
+    private final LongSupplier clockMs;
+    private final Admin admin;
+    private final List<String> outputs;
+    private final String servers;
+    private final ScheduledExecutorService timer;
+
+    private String problem;
+    private long problemSinceMs;
+    private long lastLogMs;
+
+    /** The state machine alone (no admin client, no timer), for tests. */
+    KafkaMonitor(Health health, long allowedMs, LongSupplier clockMs) {
+        this(health, allowedMs, clockMs, null, List.of(), "", null);
+    }
+
+    private KafkaMonitor(Health health, long allowedMs, LongSupplier clockMs, Admin admin, List<String> outputs,
+                         String servers, ScheduledExecutorService timer) {
+        this.health = health;
+        this.allowedMs = allowedMs;
+        this.clockMs = clockMs;
+        this.admin = admin;
+        this.outputs = List.copyOf(outputs);
+        this.servers = servers;
+        this.timer = timer;
+    }
+
+    /** Starts looking at the cluster every {@link #INTERVAL}, with its own admin client. */
+    public static KafkaMonitor start(Properties adminProperties, List<String> outputs, Health health, long allowedMs) {
+        Properties p = (Properties) adminProperties.clone();
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "vggstream-kafka-monitor");
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(CALL_TIMEOUT.toMillis()));
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Long.toString(CALL_TIMEOUT.toMillis()));
+        // a broker that comes back is seen within a second or two, not after the default 1 s..1 min backoff
+        p.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "1000");
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vggstream-kafka-monitor");
+            t.setDaemon(true);
+            return t;
+        });
+        KafkaMonitor m = new KafkaMonitor(health, allowedMs, System::currentTimeMillis, Admin.create(p), outputs,
+                String.valueOf(p.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG)), timer);
+        timer.scheduleWithFixedDelay(m::tick, INTERVAL.toMillis(), INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        return m;
+    }
+
+    private void tick() {
+        try {
+            look();
+        } catch (RuntimeException e) {
+            // a monitor that dies silently would leave readiness frozen at its last value
+            log.debug("looking at the cluster failed", e);
+        }
+    }
+
+    private void look() {
+        try {
+            admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) CALL_TIMEOUT.toMillis()))
+                    .nodes().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            observe(false, "no broker answers at " + servers);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        observe(true, outputsBelowMinIsr());
+    }
+
+    /** A description of the output partitions that cannot take a write with acks=all, or null if all can. */
+    private String outputsBelowMinIsr() {
+        try {
+            Map<String, TopicDescription> topics = admin.describeTopics(outputs,
+                            new DescribeTopicsOptions().timeoutMs((int) CALL_TIMEOUT.toMillis()))
+                    .allTopicNames().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<ConfigResource> resources = outputs.stream()
+                    .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+            Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all()
+                    .get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            List<String> short_ = new ArrayList<>();
+            for (TopicDescription d : topics.values()) {
+                int minIsr = minIsr(configs.get(new ConfigResource(ConfigResource.Type.TOPIC, d.name())));
+                for (TopicPartitionInfo p : d.partitions()) {
+                    if (p.leader() == null || p.leader().isEmpty() || p.isr().size() < minIsr) {
+                        short_.add(d.name() + "-" + p.partition() + " (in sync " + p.isr().size() + " < " + minIsr + ")");
+                    }
+                }
+            }
+            return short_.isEmpty() ? null : "below min.insync.replicas: " + summarise(short_);
+        } catch (ExecutionException | TimeoutException e) {
+            // a topic not there yet, or the answer came too late: no verdict either way this time
+            return problem;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return problem;
+        }
+    }
+
+    private static int minIsr(Config config) {
+        ConfigEntry e = config == null ? null : config.get("min.insync.replicas");
+        return e == null || e.value() == null ? 1 : Integer.parseInt(e.value());
+    }
+
+    private static String summarise(List<String> partitions) {
+        String shown = partitions.stream().limit(4).collect(Collectors.joining(", "));
+        return partitions.size() > 4 ? shown + " and " + (partitions.size() - 4) + " more" : shown;
+    }
+
+    /**
+     * One look's verdict: whether a broker answered, and what is wrong (null: nothing). Updates {@link Health}
+     * and logs what changed, at most one line per {@link #REPEAT} while a problem lasts.
+     */
+    synchronized void observe(boolean connected, String nowProblem) {
+        long now = clockMs.getAsLong();
+        health.kafkaConnected(connected);
+        if (nowProblem == null) {
+            if (problem != null) {
+                log.info("Kafka usable again after {} s ({})", (now - problemSinceMs) / 1000, problem);
+                health.kafkaProblem(null);
+                problem = null;
+            }
+            return;
+        }
+        if (problem == null) {
+            problemSinceMs = now;
+            lastLogMs = now;
+            log.warn("Kafka: {}; the processor waits and retries (readiness goes down after {} s)", nowProblem,
+                    allowedMs / 1000);
+        } else if (now - lastLogMs >= REPEAT.toMillis()) {
+            lastLogMs = now;
+            log.warn("Kafka: {} for {} s; waiting", nowProblem, (now - problemSinceMs) / 1000);
+        }
+        problem = nowProblem;
+        if (now - problemSinceMs >= allowedMs) {
+            health.kafkaProblem(nowProblem + " for " + (now - problemSinceMs) / 1000 + " s");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(CALL_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(2));
+        }
+    }
+}
