@@ -32,7 +32,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(KafkaBrokerExtension.class)
 class MetricsEndpointIT {
 
-    static final Pattern SERVING = Pattern.compile("metrics and health on (http://\\S+)");
+    static final Pattern SERVING = Pattern.compile("metrics and health on (http://[^\\s,]+)");
     static final Pattern MODEL = Pattern.compile("serving model (\\S+) v(\\S+) \\(.*\\) on (\\S+)$",
             Pattern.MULTILINE);
     static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
