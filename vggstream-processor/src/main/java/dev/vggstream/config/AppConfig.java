@@ -353,6 +353,11 @@ public final class AppConfig {
         return get(ConfigKeys.KAFKA_APPLICATION_ID);
     }
 
+    /** Whether {@code kafka.processing.guarantee} is {@code exactly_once_v2}. */
+    public boolean exactlyOnce() {
+        return "exactly_once_v2".equals(kafkaProcessingGuarantee());
+    }
+
     public String kafkaBootstrapServers() {
         return get(ConfigKeys.KAFKA_BOOTSTRAP_SERVERS);
     }

@@ -20,7 +20,11 @@ import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
 import dev.vggstream.topology.Topics;
 
+import org.apache.kafka.common.acl.AclOperation;
+import dev.vggstream.topology.VggTopology;
+
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -111,7 +115,7 @@ public final class Settings {
                                                       Properties streams) {
         return new ProcessorSettings(dispatcher, new EventParser(eventLimits(c)), c.outputTopK(),
                 c.batchPunctuateIntervalMs(), outcomes, BufferMode.parse(c.batchBuffer()),
-                new KafkaSourceReader(streams, "exactly_once_v2".equals(c.kafkaProcessingGuarantee())),
+                new KafkaSourceReader(streams, c.exactlyOnce()),
                 outputFormat(c));
     }
 
@@ -134,5 +138,33 @@ public final class Settings {
         return List.of(new KafkaAdmin.TopicSpec(c.topicsInput(), parts, rf, large),
                 new KafkaAdmin.TopicSpec(c.topicsOutput(), parts, rf, small),
                 new KafkaAdmin.TopicSpec(c.topicsDlq(), parts, rf, large));
+    }
+
+    /**
+     * The changelog of the image buffer: the ACLs of docs/security.md row 5, as Streams uses them (it creates,
+     * writes and restores it; it never reads the topic's configs, so DESCRIBE_CONFIGS is not asked for).
+     */
+    static List<KafkaPermissions.TopicAccess> internalAccess(AppConfig c) {
+        String changelog = c.kafkaApplicationId() + "-" + VggTopology.BUFFER_STORE + "-changelog";
+        String key = "internal topic, prefixed kafka.application.id + '-'";
+        return List.of(new KafkaPermissions.TopicAccess(changelog, AclOperation.CREATE, key),
+                new KafkaPermissions.TopicAccess(changelog, AclOperation.READ, key),
+                new KafkaPermissions.TopicAccess(changelog, AclOperation.WRITE, key));
+    }
+
+    /** What the processor does with each of its topics: the ACLs of docs/security.md rows 1, 3 and 4. */
+    static List<KafkaPermissions.TopicAccess> topicAccess(AppConfig c) {
+        return List.of(new KafkaPermissions.TopicAccess(c.topicsInput(), AclOperation.READ, "topics.input"),
+                new KafkaPermissions.TopicAccess(c.topicsOutput(), AclOperation.WRITE, "topics.output"),
+                new KafkaPermissions.TopicAccess(c.topicsDlq(), AclOperation.WRITE, "topics.dlq"));
+    }
+
+    static KafkaPermissions.Identity identity(AppConfig c) {
+        Map<String, String> keys = new HashMap<>();
+        for (KafkaPermissions.TopicAccess t : topicAccess(c)) {
+            keys.putIfAbsent(t.topic(), t.key());
+        }
+        return new KafkaPermissions.Identity(c.kafkaApplicationId(),
+                c.exactlyOnce(), keys);
     }
 }

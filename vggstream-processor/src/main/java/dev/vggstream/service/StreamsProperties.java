@@ -49,7 +49,7 @@ public final class StreamsProperties {
         // Results should leave as soon as they exist; Streams' producer default lingers 100 ms.
         defaults.put(StreamsConfig.producerPrefix("linger.ms"), "5");
         // At-least-once commits every 30 s by default: a crash then replays up to 30 s of images.
-        if (!"exactly_once_v2".equals(c.kafkaProcessingGuarantee())) {
+        if (!c.exactlyOnce()) {
             defaults.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "1000");
         }
         // A killed instance's partitions wait for its session to expire (consumer default 45 s).

@@ -10,7 +10,6 @@ import dev.vggstream.inference.ModelException;
 import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
 import dev.vggstream.topology.VggTopology;
-import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,10 +22,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -63,8 +62,7 @@ public final class VggService implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Deque<Long> replacements = new ArrayDeque<>();
     private final Properties admin;
-    private final java.util.concurrent.atomic.AtomicBoolean internalChecked =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean internalChecked = new AtomicBoolean();
     private volatile Throwable fatal;
 
     private VggService(AppConfig config, Health health, ModelHolder model, BatchDispatcher dispatcher,
@@ -99,7 +97,7 @@ public final class VggService implements AutoCloseable {
         if (config.topicsCreate()) {
             KafkaAdmin.createMissing(admin, Settings.topicSpecs(config, replication), kafkaTimeout);
         }
-        KafkaPermissions.checkTopics(admin, topicAccess(config), kafkaTimeout);
+        KafkaPermissions.checkTopics(admin, Settings.topicAccess(config), kafkaTimeout);
         KafkaAdmin.warnUnreplicated(admin, List.of(config.topicsInput(), config.topicsOutput(), config.topicsDlq()),
                 brokers, kafkaTimeout);
         ModelHolder model = loadModel(config, device);
@@ -178,7 +176,7 @@ public final class VggService implements AutoCloseable {
      */
     private void checkInternalTopics() {
         try {
-            KafkaPermissions.checkTopics(admin, internalAccess(config),
+            KafkaPermissions.checkTopics(admin, Settings.internalAccess(config),
                     Duration.ofMillis(config.startupKafkaTimeoutMs()));
         } catch (KafkaAccessException e) {
             fatal = e;
@@ -186,34 +184,6 @@ public final class VggService implements AutoCloseable {
             log.error("{}. Stopping.", e.getMessage());
             stopped.countDown();
         }
-    }
-
-    /**
-     * The changelog of the image buffer: the ACLs of docs/security.md row 5, as Streams uses them (it creates,
-     * writes and restores it; it never reads the topic's configs, so DESCRIBE_CONFIGS is not asked for).
-     */
-    static List<KafkaPermissions.TopicAccess> internalAccess(AppConfig c) {
-        String changelog = c.kafkaApplicationId() + "-" + VggTopology.BUFFER_STORE + "-changelog";
-        String key = "internal topic, prefixed kafka.application.id + '-'";
-        return List.of(new KafkaPermissions.TopicAccess(changelog, AclOperation.CREATE, key),
-                new KafkaPermissions.TopicAccess(changelog, AclOperation.READ, key),
-                new KafkaPermissions.TopicAccess(changelog, AclOperation.WRITE, key));
-    }
-
-    /** What the processor does with each of its topics: the ACLs of docs/security.md rows 1, 3 and 4. */
-    static List<KafkaPermissions.TopicAccess> topicAccess(AppConfig c) {
-        return List.of(new KafkaPermissions.TopicAccess(c.topicsInput(), AclOperation.READ, "topics.input"),
-                new KafkaPermissions.TopicAccess(c.topicsOutput(), AclOperation.WRITE, "topics.output"),
-                new KafkaPermissions.TopicAccess(c.topicsDlq(), AclOperation.WRITE, "topics.dlq"));
-    }
-
-    static KafkaPermissions.Identity identity(AppConfig c) {
-        Map<String, String> keys = new java.util.HashMap<>();
-        for (KafkaPermissions.TopicAccess t : topicAccess(c)) {
-            keys.putIfAbsent(t.topic(), t.key());
-        }
-        return new KafkaPermissions.Identity(c.kafkaApplicationId(),
-                "exactly_once_v2".equals(c.kafkaProcessingGuarantee()), keys);
     }
 
     private void stateChanged(KafkaStreams.State now) {
@@ -265,12 +235,12 @@ public final class VggService implements AutoCloseable {
                 && (t.unauthorizedTopics().isEmpty()
                 || t.unauthorizedTopics().stream().anyMatch(n -> n.startsWith(config.kafkaApplicationId() + "-")))) {
             try {
-                KafkaPermissions.checkTopics(admin, internalAccess(config), Duration.ofSeconds(10));
+                KafkaPermissions.checkTopics(admin, Settings.internalAccess(config), Duration.ofSeconds(10));
             } catch (KafkaAccessException precise) {
                 return precise.getMessage();
             }
         }
-        return KafkaPermissions.explain(e, identity(config));
+        return KafkaPermissions.explain(e, Settings.identity(config));
     }
 
     static Throwable rootCause(Throwable e) {
