@@ -56,6 +56,10 @@ public final class StreamsProperties {
         defaults.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         defaults.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "2000");
         defaults.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, RecordTooLargeHandler.class.getName());
+        // A task reads one partition of one topic, so there is nothing to wait for across partitions; with idling on,
+        // Streams formats lag messages with String.format whenever a task's queue runs dry (3% of a stream thread's
+        // time in a profile of a backlog drain).
+        defaults.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         // the Kafka 5.0 behaviour now; leaving it off only makes Streams warn at every start
         defaults.put("processing.exception.handler.global.enabled", "true");
         putDefaults(p, defaults);
