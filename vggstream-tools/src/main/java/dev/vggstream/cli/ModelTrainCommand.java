@@ -48,9 +48,6 @@ final class ModelTrainCommand implements Callable<Integer> {
             + "with one sub-folder per class, optionally split into train/ and test/ (or val/)"})
     Path data;
 
-    @Option(names = "--image-size", description = "Model input side, at least 32 (default: 32 for IDX data, else 224)")
-    Integer imageSize;
-
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training images (default 10)")
     int epochs;
 
@@ -132,7 +129,8 @@ final class ModelTrainCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         String command = "vggstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig config = config();
-        Arguments.checkOut(model.out);
+        Path out = model.out();
+        Arguments.checkOut(out);
         List<String> labelList = labels == null ? null : Arguments.readLabels(labels);
 
         long t0 = System.nanoTime();
@@ -163,17 +161,17 @@ final class ModelTrainCommand implements Callable<Integer> {
         long params = result.parameters();
         String source = String.format(Locale.ROOT, "trained:%s (%d images, %d epochs, test accuracy %.4f)",
                 data.getFileName(), d.train().size(), epochs, result.testAccuracy());
-        TrainingExport.save(model.out, vgg, result, source, command);
+        TrainingExport.save(out, vgg, result, source, command);
         TrainingReport.ExportCheck check;
         try {
-            check = TrainingExport.check(model.out, d.test(), result, preparer);
+            check = TrainingExport.check(out, d.test(), result, preparer);
         } catch (ModelException e) {
             throw new CliException(ExitCodes.FAILED, "cannot reload the exported model: " + e.getMessage(), e);
         }
         Instant finished = Instant.now();
-        TrainingReport.writeMetrics(model.out.resolve(TrainingReport.METRICS_FILE),
+        TrainingReport.writeMetrics(out.resolve(TrainingReport.METRICS_FILE),
                 TrainingReport.metrics(result, config, d, data, command, started, finished, check));
-        TrainingReport.writeChart(model.out.resolve(TrainingReport.CHART_FILE), result, d.labels(),
+        TrainingReport.writeChart(out.resolve(TrainingReport.CHART_FILE), result, d.labels(),
                 String.format(Locale.ROOT, "%s width %s, %d px, %d epochs on %s: test accuracy %.2f%%",
                         vgg.torchvisionName(), vgg.width(), vgg.imageSize(), epochs, data.getFileName(),
                         result.testAccuracy() * 100));
@@ -186,7 +184,7 @@ final class ModelTrainCommand implements Callable<Integer> {
                 clock(finished.toEpochMilli() - started.toEpochMilli()));
         w.printf(Locale.ROOT, "export check: %d/%d test images with the same top-1 from the SavedModel, max |dp| %.2g%n",
                 check.sameTop1(), check.images(), check.maxAbsDifference());
-        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", model.out, size(model.out), params,
+        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", out, size(out), params,
                 TrainingReport.METRICS_FILE, TrainingReport.CHART_FILE);
         w.flush();
         if (check.sameTop1() != check.images()) {
@@ -208,7 +206,7 @@ final class ModelTrainCommand implements Callable<Integer> {
         };
         int size;
         try {
-            size = imageSize != null ? imageSize : TrainingData.isIdx(data) ? VggSpec.MIN_IMAGE_SIZE
+            size = model.imageSize != null ? model.imageSize : TrainingData.isIdx(data) ? VggSpec.MIN_IMAGE_SIZE
                     : VggSpec.DEFAULT_IMAGE_SIZE;
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot read " + data + ": " + e.getMessage(), e);
