@@ -7,6 +7,8 @@ import dev.vggstream.image.ImagePreparer;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ModelException;
 import dev.vggstream.model.NpyArray;
+import dev.vggstream.model.ModelInspector;
+import dev.vggstream.model.ModelText;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggSpec;
 import dev.vggstream.model.VggTrainingGraph;
@@ -26,14 +28,12 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code vggstream model train}: train a VGG on IDX files or an image folder and export it as a SavedModel. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -162,6 +162,7 @@ final class ModelTrainCommand implements Callable<Integer> {
         String source = String.format(Locale.ROOT, "trained:%s (%d images, %d epochs, test accuracy %.4f)",
                 data.getFileName(), d.train().size(), epochs, result.testAccuracy());
         TrainingExport.save(out, vgg, result, source, command);
+        long savedBytes = ModelInspector.sizeOnDisk(out);
         TrainingReport.ExportCheck check;
         try {
             check = TrainingExport.check(out, d.test(), result, preparer);
@@ -184,7 +185,7 @@ final class ModelTrainCommand implements Callable<Integer> {
                 clock(finished.toEpochMilli() - started.toEpochMilli()));
         w.printf(Locale.ROOT, "export check: %d/%d test images with the same top-1 from the SavedModel, max |dp| %.2g%n",
                 check.sameTop1(), check.images(), check.maxAbsDifference());
-        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", out, size(out), params,
+        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", out, ModelText.size(savedBytes), params,
                 TrainingReport.METRICS_FILE, TrainingReport.CHART_FILE);
         w.flush();
         if (check.sameTop1() != check.images()) {
@@ -271,18 +272,6 @@ final class ModelTrainCommand implements Callable<Integer> {
                     m.testAccuracy() * 100, m.testLoss(), m.learningRate(), m.seconds(), m.imagesPerSecond());
             out.flush();
         }
-    }
-
-    private static String size(Path dir) throws IOException {
-        long bytes;
-        try (Stream<Path> s = Files.walk(dir)) {
-            bytes = s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals(TrainingReport.METRICS_FILE)
-                            && !p.getFileName().toString().equals(TrainingReport.CHART_FILE))
-                    .mapToLong(p -> p.toFile().length()).sum();
-        }
-        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0)
-                : String.format(Locale.ROOT, "%.0f KB", bytes / 1024.0);
     }
 
     private static String clock(long millis) {
