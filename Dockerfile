@@ -40,38 +40,39 @@ RUN --mount=type=cache,id=vggstream-m2,target=/root/.m2 \
     mvn -B -Dshade.skip=false -Dprocessor.shade.skip=true -DskipTests -pl vggstream-tools -am package \
  && cp vggstream-tools/target/vggstream.jar /vggstream.jar
 
-# ---- tools: the vggstream command, for one-shot jobs beside the processor (docker-compose's model service) --------
-FROM ${JRE_IMAGE} AS tools
-RUN groupadd --system --gid 10001 vggstream \
- && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
- && mkdir -p /app/config /models \
- && chown 10001:10001 /models
-WORKDIR /app
-COPY --from=build-tools /vggstream.jar /app/vggstream.jar
-COPY config/application.properties /app/config/application.properties
-ENV TF_CPP_MIN_LOG_LEVEL=1 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
-USER 10001:10001
-ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
-CMD ["--help"]
-
-# ---- the JRE, for the GPU image (the CUDA images carry no Java) ----------------------------------------------------
-FROM ${JRE_IMAGE} AS jre
-
-# ---- runtime: GPU -------------------------------------------------------------------------------------------------
-FROM ${CUDA_IMAGE} AS runtime-gpu
-ENV JAVA_HOME=/opt/java/openjdk
-ENV PATH="${JAVA_HOME}/bin:${PATH}"
-# Temurin's JRE is built against an old glibc, so it runs on the CUDA image's Ubuntu as it is.
-COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+# ---- the slim JRE with the application's user, folders and configuration: the CPU processor and the tools start here
+FROM ${JRE_IMAGE} AS app
 # Fixed ids: a named volume for /models is created owned by them, and files from the host stay readable.
 RUN groupadd --system --gid 10001 vggstream \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
  && mkdir -p /app/config /models \
  && chown 10001:10001 /models
 WORKDIR /app
-COPY --from=build-gpu /vggstream.jar /app/vggstream.jar
 COPY config/application.properties /app/config/application.properties
+ENV TF_CPP_MIN_LOG_LEVEL=1 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+
+# ---- tools: the vggstream command, for one-shot jobs beside the processor (docker-compose's model service) --------
+FROM app AS tools
+COPY --from=build-tools /vggstream.jar /app/vggstream.jar
+USER 10001:10001
+ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
+CMD ["--help"]
+
+# ---- runtime: GPU -------------------------------------------------------------------------------------------------
+# The CUDA images carry no Java: the same user and folders as in `app`, on CUDA, with app's JRE.
+FROM ${CUDA_IMAGE} AS runtime-gpu
+ENV JAVA_HOME=/opt/java/openjdk
+ENV PATH="${JAVA_HOME}/bin:${PATH}"
+# Temurin's JRE is built against an old glibc, so it runs on the CUDA image's Ubuntu as it is.
+COPY --from=app /opt/java/openjdk /opt/java/openjdk
+RUN groupadd --system --gid 10001 vggstream \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
+ && mkdir -p /models \
+ && chown 10001:10001 /models
+COPY --from=app /app /app
+WORKDIR /app
+COPY --from=build-gpu /vggstream.jar /app/vggstream.jar
 # In a container the endpoints must be reachable from outside it (probes, Prometheus).
 ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
     VGGSTREAM_MODEL_PATH=/models/vgg \
@@ -87,18 +88,10 @@ ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
 CMD ["run"]
 
 # ---- runtime: CPU (the default target, so it comes last) ----------------------------------------------------------
-FROM ${JRE_IMAGE} AS runtime
-RUN groupadd --system --gid 10001 vggstream \
- && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
- && mkdir -p /app/config /models \
- && chown 10001:10001 /models
-WORKDIR /app
+FROM app AS runtime
 COPY --from=build /vggstream.jar /app/vggstream.jar
-COPY config/application.properties /app/config/application.properties
 ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
-    VGGSTREAM_MODEL_PATH=/models/vgg \
-    TF_CPP_MIN_LOG_LEVEL=1 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+    VGGSTREAM_MODEL_PATH=/models/vgg
 USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \

@@ -63,7 +63,8 @@ public final class ModelInspector {
         return out;
     }
 
-    static long sizeOnDisk(Path dir) {
+    /** Bytes in the files below {@code dir}. */
+    public static long sizeOnDisk(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             return s.filter(Files::isRegularFile).mapToLong(p -> {
                 try {

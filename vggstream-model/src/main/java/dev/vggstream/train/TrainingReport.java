@@ -3,24 +3,30 @@ package dev.vggstream.train;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.HeatMapStyler;
+import org.knowm.xchart.style.Styler;
+
 import javax.imageio.ImageIO;
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
-import java.awt.FontMetrics;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.DoubleStream;
+import java.util.stream.IntStream;
 
 /** {@value #METRICS_FILE} and {@value #CHART_FILE}: what a training run did, for people and for scripts. */
 public final class TrainingReport {
@@ -29,11 +35,13 @@ public final class TrainingReport {
     public static final String CHART_FILE = "training.png";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final Color TRAIN = new Color(0x1f77b4);
-    private static final Color TEST = new Color(0xd62728);
-    /** Top-left corner of the confusion matrix in the chart. */
-    static final int MATRIX_X = 680;
-    static final int MATRIX_Y = 60;
+    static final Color TRAIN = new Color(0x1f77b4);
+    static final Color TEST = new Color(0xd62728);
+    static final Color MATRIX = new Color(0x08306b);
+    static final int WIDTH = 1280;
+    static final int HEIGHT = 660;
+    /** The curves take the left part, the confusion matrix the rest. */
+    static final int CURVES_WIDTH = 620;
 
     private TrainingReport() {
     }
@@ -86,10 +94,7 @@ public final class TrainingReport {
         Map<String, Object> perClass = new LinkedHashMap<>();
         int[][] c = result.confusion();
         for (int i = 0; i < c.length; i++) {
-            int total = 0;
-            for (int v : c[i]) {
-                total += v;
-            }
+            int total = IntStream.of(c[i]).sum();
             perClass.put(data.labels().get(i), total == 0 ? null : round((double) c[i][i] / total, 4));
         }
         m.put("per_class_accuracy", perClass);
@@ -113,27 +118,28 @@ public final class TrainingReport {
         JSON.writeValue(file.toFile(), metrics);
     }
 
-    /** Training curves (loss, accuracy per epoch) on the left, the test confusion matrix on the right. */
+    /** Training curves (loss, accuracy per epoch) on the left, the test confusion matrix on the right (XChart). */
     public static BufferedImage chart(TrainingResult result, List<String> labels, String title) {
-        int w = 1280;
-        int h = 660;
-        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        List<EpochMetrics> e = result.epochs();
+        XYChart loss = curves(title + ": loss (cross-entropy)", e, EpochMetrics::trainLoss, EpochMetrics::testLoss);
+        loss.getStyler().setYAxisMin(0.0);
+        loss.getStyler().setYAxisDecimalPattern("0.00");
+        XYChart accuracy = curves("accuracy", e, EpochMetrics::trainAccuracy, EpochMetrics::testAccuracy);
+        double[] range = accuracyRange(e);
+        accuracy.getStyler().setYAxisMin(range[0]);
+        accuracy.getStyler().setYAxisMax(range[1]);
+        accuracy.getStyler().setYAxisDecimalPattern("0%");
+        // accuracy rises: its legend goes low, out of the curves' way
+        accuracy.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        HeatMapChart matrix = confusion(result.confusion(), labels,
+                String.format(Locale.ROOT, "test confusion matrix, %% of each true class (accuracy %.2f%%)",
+                        result.testAccuracy() * 100));
+        BufferedImage img = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, w, h);
-            g.setColor(Color.BLACK);
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(title, 20, 26);
-            List<EpochMetrics> e = result.epochs();
-            plot(g, 60, 60, 520, 220, "loss (cross-entropy)", e, false,
-                    List.of(EpochMetrics::trainLoss, EpochMetrics::testLoss));
-            plot(g, 60, 350, 520, 220, "accuracy", e, true,
-                    List.of(EpochMetrics::trainAccuracy, EpochMetrics::testAccuracy));
-            confusion(g, MATRIX_X, MATRIX_Y, 450, result.confusion(), labels,
-                    String.format(Locale.ROOT, "test confusion matrix (accuracy %.2f%%)", result.testAccuracy() * 100));
+            g.drawImage(BitmapEncoder.getBufferedImage(loss), 0, 0, null);
+            g.drawImage(BitmapEncoder.getBufferedImage(accuracy), 0, HEIGHT / 2, null);
+            g.drawImage(BitmapEncoder.getBufferedImage(matrix), CURVES_WIDTH, 0, null);
         } finally {
             g.dispose();
         }
@@ -145,129 +151,58 @@ public final class TrainingReport {
         ImageIO.write(chart(result, labels, title), "png", file.toFile());
     }
 
-    private static void plot(Graphics2D g, int x0, int y0, int w, int h, String name, List<EpochMetrics> epochs,
-                             boolean accuracy, List<ToDoubleFunction<EpochMetrics>> series) {
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        double lo = Double.MAX_VALUE;
-        double hi = -Double.MAX_VALUE;
-        for (EpochMetrics e : epochs) {
-            for (ToDoubleFunction<EpochMetrics> s : series) {
-                double v = s.applyAsDouble(e);
-                lo = Math.min(lo, v);
-                hi = Math.max(hi, v);
-            }
-        }
-        if (accuracy) {
-            hi = Math.min(1, Math.ceil(hi * 20 + 1e-9) / 20);
-            lo = Math.max(0, Math.floor(lo * 20 - 1e-9) / 20);
-        } else {
-            lo = 0;
-            hi = hi <= 0 ? 1 : hi * 1.05;
-        }
-        if (hi - lo < 1e-9) {
-            hi = lo + 1;
-        }
-        g.setColor(Color.BLACK);
-        g.drawString(name, x0, y0 - 8);
-        g.setColor(new Color(0xeeeeee));
-        int n = epochs.size();
-        for (int t = 0; t <= 4; t++) {
-            int y = y0 + h - t * h / 4;
-            g.drawLine(x0, y, x0 + w, y);
-        }
-        g.setColor(Color.DARK_GRAY);
-        g.drawRect(x0, y0, w, h);
-        for (int t = 0; t <= 4; t++) {
-            double v = lo + (hi - lo) * t / 4;
-            int y = y0 + h - t * h / 4;
-            String label = accuracy ? String.format(Locale.ROOT, "%.0f%%", v * 100) : String.format(Locale.ROOT, "%.2f", v);
-            g.drawString(label, x0 - 6 - g.getFontMetrics().stringWidth(label), y + 4);
-        }
-        int ticks = Math.min(n, 10);
-        for (int t = 0; t < ticks; t++) {
-            int epoch = n <= 1 ? 1 : 1 + (int) Math.round((double) t * (n - 1) / Math.max(1, ticks - 1));
-            int x = xOf(epoch, n, x0, w);
-            g.drawString(Integer.toString(epoch), x - 4, y0 + h + 16);
-        }
-        g.drawString("epoch", x0 + w / 2 - 16, y0 + h + 32);
-        Color[] colors = {TRAIN, TEST};
-        String[] names = {"train", "test"};
-        for (int s = 0; s < series.size(); s++) {
-            g.setColor(colors[s]);
-            g.setStroke(new BasicStroke(2f));
-            Path2D path = new Path2D.Double();
-            for (int i = 0; i < n; i++) {
-                double v = series.get(s).applyAsDouble(epochs.get(i));
-                double x = xOf(i + 1, n, x0, w);
-                double y = y0 + h - (v - lo) / (hi - lo) * h;
-                if (i == 0) {
-                    path.moveTo(x, y);
-                } else {
-                    path.lineTo(x, y);
-                }
-                g.fillOval((int) x - 3, (int) y - 3, 6, 6);
-            }
-            g.draw(path);
-            g.setStroke(new BasicStroke(1f));
-            int lx = x0 + w - 110 + s * 55;
-            g.fillRect(lx, y0 - 18, 12, 4);
-            g.drawString(names[s], lx + 15, y0 - 12);
-        }
+    private static XYChart curves(String name, List<EpochMetrics> epochs, ToDoubleFunction<EpochMetrics> train,
+                                  ToDoubleFunction<EpochMetrics> test) {
+        XYChart chart = new XYChartBuilder().width(CURVES_WIDTH).height(HEIGHT / 2).title(name)
+                .xAxisTitle("epoch").build();
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setMarkerSize(6);
+        double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
+        chart.getStyler().setSeriesColors(new Color[] {TRAIN, TEST});
+        chart.addSeries("train", x, epochs.stream().mapToDouble(train).toArray());
+        chart.addSeries("test", x, epochs.stream().mapToDouble(test).toArray());
+        return chart;
     }
 
-    private static int xOf(int epoch, int n, int x0, int w) {
-        return n <= 1 ? x0 + w / 2 : x0 + 10 + (int) Math.round((double) (epoch - 1) * (w - 20) / (n - 1));
+    /** The accuracy axis: the curves' range widened to whole 5 % steps, within 0..1. */
+    static double[] accuracyRange(List<EpochMetrics> epochs) {
+        DoubleSummaryStatistics s = epochs.stream()
+                .flatMapToDouble(e -> DoubleStream.of(e.trainAccuracy(), e.testAccuracy())).summaryStatistics();
+        double lo = s.getCount() == 0 ? 0 : Math.max(0, Math.floor(s.getMin() * 20 - 1e-9) / 20);
+        double hi = s.getCount() == 0 ? 1 : Math.min(1, Math.ceil(s.getMax() * 20 + 1e-9) / 20);
+        return hi - lo < 1e-9 ? new double[] {Math.max(0, hi - 0.05), Math.max(hi, 0.05)} : new double[] {lo, hi};
     }
 
-    private static void confusion(Graphics2D g, int x0, int y0, int size, int[][] c, List<String> labels, String title) {
+    /** Cells coloured by the share of each true class (row) predicted as each class (column). */
+    private static HeatMapChart confusion(int[][] c, List<String> labels, String title) {
         int k = c.length;
-        int cell = Math.max(4, size / Math.max(1, k));
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString(title, x0, y0 - 8);
-        Font cellFont = new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(7, Math.min(12, cell / 4)));
+        HeatMapChart chart = new HeatMapChartBuilder().width(WIDTH - CURVES_WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("predicted class").yAxisTitle("true class").build();
+        HeatMapStyler style = chart.getStyler();
+        style.setChartBackgroundColor(Color.WHITE);
+        style.setRangeColors(new Color[] {Color.WHITE, MATRIX});
+        style.setMin(0);
+        style.setMax(100);
+        style.setShowValue(k <= 12);
+        style.setHeatMapValueDecimalPattern("0");
+        style.setLegendVisible(false);
+        style.setAxisTicksVisible(k <= 40);
+        List<String> columns = new ArrayList<>();
+        List<String> rows = new ArrayList<>();
+        List<Number[]> cells = new ArrayList<>();
         for (int i = 0; i < k; i++) {
-            int total = 0;
-            for (int v : c[i]) {
-                total += v;
-            }
+            columns.add(shorten(labels.get(i), 13));
+            // true classes top to bottom, as in metrics.json: the chart's y axis counts from the bottom
+            rows.add(0, shorten(labels.get(i), 13));
+            int total = IntStream.of(c[i]).sum();
             for (int j = 0; j < k; j++) {
-                double f = total == 0 ? 0 : (double) c[i][j] / total;
-                int shade = (int) Math.round(255 * (1 - Math.sqrt(f)));
-                g.setColor(i == j ? new Color(shade, shade, 255) : new Color(255, shade, shade));
-                g.fillRect(x0 + j * cell, y0 + i * cell, cell, cell);
-                g.setColor(new Color(0xdddddd));
-                g.drawRect(x0 + j * cell, y0 + i * cell, cell, cell);
-                if (cell >= 24 && c[i][j] > 0) {
-                    g.setFont(cellFont);
-                    g.setColor(f > 0.5 ? Color.WHITE : Color.BLACK);
-                    String s = Integer.toString(c[i][j]);
-                    FontMetrics fm = g.getFontMetrics();
-                    g.drawString(s, x0 + j * cell + (cell - fm.stringWidth(s)) / 2, y0 + i * cell + cell / 2 + 4);
-                }
+                cells.add(new Number[] {j, k - 1 - i, total == 0 ? 0 : 100.0 * c[i][j] / total});
             }
         }
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        if (k <= 40) {
-            FontMetrics fm = g.getFontMetrics();
-            for (int i = 0; i < k; i++) {
-                String label = shorten(labels.get(i), 13);
-                g.drawString(label, x0 + k * cell + 6, y0 + i * cell + cell / 2 + 4);
-                // column labels, rotated
-                Graphics2D r = (Graphics2D) g.create();
-                r.translate(x0 + j(i, cell) + 4, y0 + k * cell + 6);
-                r.rotate(Math.PI / 2);
-                r.drawString(label, 0, 0);
-                r.dispose();
-            }
-            g.drawString("rows: true class; columns: predicted class", x0, y0 + k * cell + 16
-                    + Math.min(100, labels.stream().mapToInt(l -> fm.stringWidth(shorten(l, 13))).max().orElse(0)));
-        }
-    }
-
-    private static int j(int i, int cell) {
-        return i * cell + cell / 2;
+        chart.addSeries("confusion", columns, rows, cells);
+        return chart;
     }
 
     private static String shorten(String s, int max) {

@@ -3,12 +3,17 @@ package dev.vggstream.train;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,21 +32,42 @@ class TrainingReportTest {
     }
 
     @Test
-    void theChartDrawsTrainAndTestCurvesAndTintsTheConfusionMatrixDiagonalBlueAndErrorsRed() {
+    void theChartDrawsTrainAndTestCurvesInTheLossAndAccuracyPanelsAndShadesTheConfusionMatrix() {
         BufferedImage chart = TrainingReport.chart(result(), LABELS, "test");
 
-        // curves: train blue, test red, in both the loss and the accuracy panels
-        assertThat(leaning(chart, 60, 60, 520, 220, true)).isPositive();
-        assertThat(leaning(chart, 60, 60, 520, 220, false)).isPositive();
-        assertThat(leaning(chart, 60, 350, 520, 220, true)).isPositive();
-        assertThat(leaning(chart, 60, 350, 520, 220, false)).isPositive();
-        // 3 classes: 150 px cells; the centre of (0, 0) is blue, of (1, 2) red, of (0, 2) (no images) white
-        int cell = 450 / 3;
-        int x = TrainingReport.MATRIX_X + cell / 2;
-        int y = TrainingReport.MATRIX_Y + cell / 2;
-        assertThat(blueMinusRed(chart.getRGB(x + 20, y + 20))).isGreaterThan(40);
-        assertThat(blueMinusRed(chart.getRGB(x + 2 * cell + 20, y + cell + 20))).isLessThan(-40);
-        assertThat(chart.getRGB(x + 2 * cell, y) & 0xffffff).isEqualTo(0xffffff);
+        int half = TrainingReport.HEIGHT / 2;
+        int curves = TrainingReport.CURVES_WIDTH;
+        assertThat(count(chart, 0, 0, curves, half, TrainingReport.TRAIN)).as("train loss").isPositive();
+        assertThat(count(chart, 0, 0, curves, half, TrainingReport.TEST)).as("test loss").isPositive();
+        assertThat(count(chart, 0, half, curves, half, TrainingReport.TRAIN)).as("train accuracy").isPositive();
+        assertThat(count(chart, 0, half, curves, half, TrainingReport.TEST)).as("test accuracy").isPositive();
+        // the matrix: cells shaded between white (0 %) and the matrix colour (100 %); 80 % is the darkest cell
+        int width = TrainingReport.WIDTH - curves;
+        assertThat(count(chart, curves, 0, width, TrainingReport.HEIGHT, TrainingReport.MATRIX))
+                .as("no cell is a full 100 %").isZero();
+        assertThat(darkestBlueShade(chart, curves, width)).isLessThan(0x80);
+    }
+
+    @Test
+    void theChartWrittenAsPngReadsBackAtItsSizeAndIsNotBlank(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve(TrainingReport.CHART_FILE);
+        TrainingReport.writeChart(file, result(), LABELS, "test");
+
+        BufferedImage png = ImageIO.read(file.toFile());
+        assertThat(png).isNotNull();
+        assertThat(png.getWidth()).isEqualTo(TrainingReport.WIDTH);
+        assertThat(png.getHeight()).isEqualTo(TrainingReport.HEIGHT);
+        assertThat(IntStream.range(0, png.getWidth() * png.getHeight())
+                .map(i -> png.getRGB(i % png.getWidth(), i / png.getWidth()) & 0xffffff).distinct().count())
+                .as("distinct colours").isGreaterThan(10);
+    }
+
+    @Test
+    void theAccuracyAxisWidensTheCurvesByAFivePercentStepEachSideWithinZeroAndOne() {
+        // the curves span 50 %..90 %
+        assertThat(TrainingReport.accuracyRange(result().epochs())).containsExactly(0.45, 0.95);
+        List<EpochMetrics> perfect = List.of(new EpochMetrics(1, 0.1, 0.1, 1.0, 0.1, 1.0, 1, 1, 1));
+        assertThat(TrainingReport.accuracyRange(perfect)).containsExactly(0.95, 1.0);
     }
 
     @Test
@@ -63,20 +89,30 @@ class TrainingReportTest {
         return new PreparedImages(32, List.of(), new int[0], List.of());
     }
 
-    static int blueMinusRed(int rgb) {
-        return (rgb & 0xff) - ((rgb >> 16) & 0xff);
-    }
-
-    static int leaning(BufferedImage img, int x0, int y0, int w, int h, boolean blue) {
+    static int count(BufferedImage img, int x0, int y0, int w, int h, Color colour) {
         int n = 0;
         for (int y = y0; y < y0 + h; y++) {
             for (int x = x0; x < x0 + w; x++) {
-                int d = blueMinusRed(img.getRGB(x, y));
-                if (blue ? d >= 40 : d <= -40) {
+                if ((img.getRGB(x, y) & 0xffffff) == (colour.getRGB() & 0xffffff)) {
                     n++;
                 }
             }
         }
         return n;
+    }
+
+    /** The red channel of the darkest bluish pixel right of x0: low when some cell is strongly shaded. */
+    static int darkestBlueShade(BufferedImage img, int x0, int w) {
+        int darkest = 0xff;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = x0; x < x0 + w; x++) {
+                int rgb = img.getRGB(x, y);
+                int red = (rgb >> 16) & 0xff;
+                if ((rgb & 0xff) - red > 60) {
+                    darkest = Math.min(darkest, red);
+                }
+            }
+        }
+        return darkest;
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -18,6 +19,9 @@ import java.util.TreeMap;
  * <p>Precedence, lowest first: built-in defaults ({@link ConfigKeys}), the properties file, {@code VGGSTREAM_*}
  * environment variables, then {@link #with} overrides. Keys starting with {@code kafka.} go to Kafka Streams with
  * the prefix removed; any other key must be in the registry.
+ *
+ * <p>Values are read one way: a getter per key (and {@link #http()}, {@link #kafkaProperties()} for what is
+ * handed on as a whole).
  *
  * <p>{@link #toString()}, {@link #describe()} and {@link #effectiveLines()} hide secrets and are safe to log;
  * {@link #kafkaProperties()} is not, since Kafka needs the real passwords.
@@ -86,18 +90,21 @@ public final class AppConfig {
         return Optional.ofNullable(file);
     }
 
-    /** The value of {@code key}; null only for an optional key that is not set. */
+    /** The value of {@code key}; null only for an optional key that is not set. Read values through the getters. */
     @SuppressWarnings("unchecked")
-    public <T> T get(ConfigKey<T> key) {
+    private <T> T get(ConfigKey<T> key) {
         // The registry's parser made the value, so it has the key's type.
         return (T) settings.get(key.name()).value();
     }
 
-    public <T> Optional<T> find(ConfigKey<T> key) {
+    private <T> Optional<T> find(ConfigKey<T> key) {
         return Optional.ofNullable(get(key));
     }
 
-    /** The effective value of a registry or {@code kafka.*} key and where it came from. */
+    /**
+     * Where a key's effective value came from (with its text), for reports of the configuration; values are read
+     * through the getters below, not by key.
+     */
     public Optional<Setting> setting(String key) {
         return Optional.ofNullable(settings.get(key));
     }
@@ -365,6 +372,16 @@ public final class AppConfig {
     /** at_least_once or exactly_once_v2. */
     public String kafkaProcessingGuarantee() {
         return get(ConfigKeys.KAFKA_PROCESSING_GUARANTEE);
+    }
+
+    /**
+     * The producer's transaction timeout when set ({@code kafka.producer.transaction.timeout.ms}, else
+     * {@code kafka.transaction.timeout.ms}): Kafka's own keys, passed through, so not in the registry.
+     */
+    public OptionalLong kafkaTransactionTimeoutMs() {
+        Setting s = settings.getOrDefault(ConfigKey.KAFKA_PREFIX + "producer.transaction.timeout.ms",
+                settings.get(ConfigKey.KAFKA_PREFIX + "transaction.timeout.ms"));
+        return s == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(s.text().trim()));
     }
 
     // ---- loading

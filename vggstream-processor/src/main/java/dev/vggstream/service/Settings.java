@@ -91,9 +91,7 @@ public final class Settings {
      * stream thread waiting on a slow model still commits its transaction in time under exactly-once.
      */
     static long maxBlockMs(AppConfig c) {
-        Map<String, Object> k = c.kafkaProperties();
-        Object txn = k.getOrDefault("producer.transaction.timeout.ms", k.get("transaction.timeout.ms"));
-        long timeout = txn == null ? 10_000 : Long.parseLong(txn.toString().trim());
+        long timeout = c.kafkaTransactionTimeoutMs().orElse(10_000);
         return Math.max(50, Math.min(2_000, timeout / 5));
     }
 

@@ -269,7 +269,7 @@ class AppConfigLoadingTest {
         assertThat(List.of(config.imageMaxBytes(), config.imageMaxPixels(), config.imageMinSide(),
                 config.imageDecodeTimeoutMs())).containsExactly(10_485_760L, 40_000_000L, 8, 2000L);
         assertThat(config.http()).isEqualTo(new AppConfig.Http(true, "127.0.0.1", 8080));
-        assertThat(config.get(ConfigKeys.SHUTDOWN_TIMEOUT_MS)).isEqualTo(30_000L);
+        assertThat(config.shutdownTimeoutMs()).isEqualTo(30_000L);
     }
 
     private Path write(String text) throws IOException {

@@ -60,7 +60,8 @@ class ApplicationPropertiesFileTest {
         AppConfig defaults = AppConfig.defaults();
 
         assertThat(ConfigKeys.all()).allSatisfy(key -> {
-            assertThat(config.get(key)).as(key.name()).isEqualTo(defaults.get(key));
+            assertThat(config.setting(key.name()).orElseThrow().value()).as(key.name())
+                    .isEqualTo(defaults.setting(key.name()).orElseThrow().value());
             assertThat(config.setting(key.name()).orElseThrow().source()).as(key.name()).isEqualTo(Source.FILE);
         });
         assertThat(config.kafkaProperties()).isEqualTo(defaults.kafkaProperties());

@@ -296,13 +296,15 @@ class ComposeFileTest {
         }
     }
 
-    /** JAVA_TOOL_OPTIONS as a Dockerfile stage sets it. */
+    /** JAVA_TOOL_OPTIONS as a Dockerfile stage sets it, or inherits it from a stage it builds on. */
     static String javaToolOptions(String stage) {
         Pattern p = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"");
-        for (String env : DeployFiles.dockerStage(stage).all("ENV")) {
-            Matcher m = p.matcher(env);
-            if (m.find()) {
-                return m.group(1);
+        for (DeployFiles.Stage s : DeployFiles.dockerStageChain(stage)) {
+            for (String env : s.all("ENV")) {
+                Matcher m = p.matcher(env);
+                if (m.find()) {
+                    return m.group(1);
+                }
             }
         }
         throw new AssertionError("stage " + stage + " sets no JAVA_TOOL_OPTIONS");

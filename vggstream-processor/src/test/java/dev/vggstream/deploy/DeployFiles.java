@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -167,6 +168,27 @@ public final class DeployFiles {
             }
         }
         return stages;
+    }
+
+    /** A stage and the stages it builds on, nearest first (Docker's inheritance of ENV, USER and the rest). */
+    public static List<Stage> dockerStageChain(String name) {
+        List<Stage> stages = dockerStages();
+        List<Stage> chain = new ArrayList<>(List.of(dockerStage(name)));
+        while (chain.size() <= stages.size()) {
+            String from = chain.get(chain.size() - 1).from();
+            Optional<Stage> parent = stages.stream().filter(s -> from.equals(s.name())).findFirst();
+            if (parent.isEmpty()) {
+                return chain;
+            }
+            chain.add(parent.get());
+        }
+        throw new AssertionError("the stages of the Dockerfile build on each other in a loop");
+    }
+
+    /** The image a stage starts from, through the stages it builds on. */
+    public static String baseImage(String stage) {
+        List<Stage> chain = dockerStageChain(stage);
+        return chain.get(chain.size() - 1).from();
     }
 
     public static Stage dockerStage(String name) {

@@ -19,7 +19,7 @@ class DockerfileTest {
     void theDefaultTargetIsTheCpuRuntime() {
         List<DeployFiles.Stage> stages = DeployFiles.dockerStages();
         assertThat(stages.get(stages.size() - 1).name()).isEqualTo("runtime");
-        assertThat(DeployFiles.dockerStage("runtime").from()).isEqualTo("${JRE_IMAGE}");
+        assertThat(DeployFiles.baseImage("runtime")).isEqualTo("${JRE_IMAGE}");
         assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("ARG JRE_IMAGE=eclipse-temurin:17-jre");
     }
 
@@ -55,6 +55,15 @@ class DockerfileTest {
                     .contains("-pl vggstream-processor ").doesNotContain("-am")
                     .contains("vggstream-processor/target/vggstream-processor.jar");
         }
+    }
+
+    @Test
+    void theToolsAndTheCpuProcessorShareOneStageForTheUserAndTheConfiguration() {
+        assertThat(DeployFiles.dockerStage("runtime").from()).isEqualTo("app");
+        assertThat(DeployFiles.dockerStage("tools").from()).isEqualTo("app");
+        assertThat(DeployFiles.dockerStage("app").all("RUN")).singleElement()
+                .satisfies(r -> assertThat(r).contains("useradd --system --uid 10001"));
+        assertThat(DeployFiles.baseImage("tools")).isEqualTo("${JRE_IMAGE}");
     }
 
     @Test

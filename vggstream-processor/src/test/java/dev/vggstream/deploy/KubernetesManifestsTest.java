@@ -148,7 +148,7 @@ class KubernetesManifestsTest {
         JsonNode t = triggers.get(0);
         assertThat(t.path("type").asText()).isEqualTo("kafka");
         JsonNode meta = t.path("metadata");
-        assertThat(meta.path("consumerGroup").asText()).isEqualTo(c.get(ConfigKeys.KAFKA_APPLICATION_ID));
+        assertThat(meta.path("consumerGroup").asText()).isEqualTo(c.kafkaApplicationId());
         assertThat(meta.path("topic").asText()).isEqualTo(c.topicsInput());
         assertThat(meta.path("bootstrapServers").asText())
                 .isEqualTo(c.kafkaProperties().get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
@@ -294,7 +294,7 @@ class KubernetesManifestsTest {
     void theStrimziUserHoldsExactlyTheAclsTheProcessorNeeds() {
         K8sManifests k = K8sManifests.render("strimzi");
         AppConfig c = k.config(POD);
-        String app = c.get(ConfigKeys.KAFKA_APPLICATION_ID);
+        String app = c.kafkaApplicationId();
         Set<String> expected = new TreeSet<>(List.of(
                 "topic literal " + c.topicsInput() + " Read",
                 "group literal " + app + " Read",

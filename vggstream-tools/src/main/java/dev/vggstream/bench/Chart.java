@@ -1,21 +1,30 @@
 package dev.vggstream.bench;
 
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.HorizontalBarChart;
+import org.knowm.xchart.HorizontalBarChartBuilder;
+import org.knowm.xchart.style.HorizontalBarStyler;
+import org.knowm.xchart.style.Styler;
+
 import javax.imageio.ImageIO;
-import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.awt.Graphics2D;
-import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
-/** A plain PNG chart (Java2D, no dependency): horizontal bars, one panel per series group. */
+/** The benchmark's PNG chart (XChart): one horizontal bar chart per panel, stacked top to bottom. */
 final class Chart {
 
-    /** A labelled value; {@code reference}, when positive, is drawn as a goal line. */
+    static final int WIDTH = 1100;
+    static final Color MEASURED = new Color(66, 133, 244);
+    static final Color GOAL = new Color(219, 68, 55);
+    private static final int ROW_HEIGHT = 30;
+    private static final int PANEL_FRAME = 110;
+
+    /** A labelled value; {@code reference}, when positive, is shown beside it as a goal bar. */
     record Bar(String label, double value, double reference) {
     }
 
@@ -27,51 +36,57 @@ final class Chart {
     }
 
     static void write(Path file, String title, List<Panel> panels) throws IOException {
-        int width = 1100;
-        int rowH = 22;
-        int panelGap = 50;
-        int height = 60 + panels.stream().mapToInt(p -> p.bars().size() * rowH + panelGap).sum();
-        BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = img.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        g.drawString(title, 20, 30);
-        int y = 60;
-        int labelW = 330;
-        int barMax = width - labelW - 150;
-        for (Panel p : panels) {
-            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(p.title() + " (" + p.unit() + ")", 20, y);
-            y += 10;
-            double max = 1e-9;
-            for (Bar b : p.bars()) {
-                max = Math.max(max, Math.max(b.value(), b.reference()));
-            }
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-            for (Bar b : p.bars()) {
-                g.setColor(Color.BLACK);
-                g.drawString(b.label(), 20, y + 15);
-                int w = (int) (barMax * Math.max(0, b.value()) / max);
-                g.setColor(new Color(66, 133, 244));
-                g.fillRect(labelW, y + 3, w, rowH - 6);
-                g.setColor(Color.BLACK);
-                g.drawString(String.format(Locale.ROOT, "%.1f", b.value()), labelW + w + 6, y + 15);
-                if (b.reference() > 0) {
-                    int x = labelW + (int) (barMax * b.reference() / max);
-                    g.setColor(new Color(219, 68, 55));
-                    g.setStroke(new BasicStroke(2));
-                    g.drawLine(x, y, x, y + rowH);
-                }
-                y += rowH;
-            }
-            y += panelGap - 10;
+        ImageIO.write(image(title, panels), "png", file.toFile());
+    }
+
+    /** The panels' charts, each drawn by XChart, one under the other; {@code title} heads the first. */
+    static BufferedImage image(String title, List<Panel> panels) {
+        List<BufferedImage> parts = new ArrayList<>();
+        for (int i = 0; i < panels.size(); i++) {
+            parts.add(BitmapEncoder.getBufferedImage(panel(i == 0 ? title + ": " : "", panels.get(i))));
         }
-        g.dispose();
-        ImageIO.write(img, "png", file.toFile());
+        int height = Math.max(1, parts.stream().mapToInt(BufferedImage::getHeight).sum());
+        BufferedImage sheet = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = sheet.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, WIDTH, height);
+            int y = 0;
+            for (BufferedImage part : parts) {
+                g.drawImage(part, 0, y, null);
+                y += part.getHeight();
+            }
+        } finally {
+            g.dispose();
+        }
+        return sheet;
+    }
+
+    private static HorizontalBarChart panel(String prefix, Panel p) {
+        boolean goals = p.bars().stream().anyMatch(b -> b.reference() > 0);
+        int rows = p.bars().size() * (goals ? 2 : 1);
+        HorizontalBarChart chart = new HorizontalBarChartBuilder().width(WIDTH)
+                .height(PANEL_FRAME + Math.max(1, rows) * ROW_HEIGHT)
+                .title(prefix + p.title()).xAxisTitle(p.unit()).build();
+        HorizontalBarStyler style = chart.getStyler();
+        style.setLabelsVisible(true);
+        // the category axis is XChart's x axis turned; its default spacing (74 px) would skip every other label
+        style.setXAxisTickMarkSpacingHint(ROW_HEIGHT / 2);
+        style.setXAxisMin(0.0);
+        style.setLegendVisible(goals);
+        style.setLegendPosition(Styler.LegendPosition.OutsideE);
+        style.setChartBackgroundColor(Color.WHITE);
+        style.setDecimalPattern("#,##0.0");
+        List<String> labels = p.bars().stream().map(Bar::label).toList();
+        if (labels.isEmpty()) {
+            return chart;
+        }
+        chart.addSeries("measured", p.bars().stream().map(b -> (Number) Math.max(0, b.value())).toList(), labels)
+                .setFillColor(MEASURED);
+        if (goals) {
+            chart.addSeries("goal", p.bars().stream().map(b -> (Number) Math.max(0, b.reference())).toList(), labels)
+                    .setFillColor(GOAL);
+        }
+        return chart;
     }
 }

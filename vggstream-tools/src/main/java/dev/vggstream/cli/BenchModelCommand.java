@@ -25,17 +25,13 @@ import java.util.concurrent.Callable;
         description = "Classifier images/s at several batch sizes, beside TensorFlow alone on the same graph.")
 final class BenchModelCommand implements Callable<Integer> {
 
-    @Option(names = "--model", description = "SavedModel to measure (default: build --arch at --image-size, He init)")
+    @Option(names = "--model", description = "SavedModel to measure (default: build one from the model options, "
+            + "He init)")
     Path model;
 
-    @Option(names = "--arch", defaultValue = "vgg16", description = "Architecture to build when no --model (default vgg16)")
-    String arch;
-
-    @Option(names = "--width", defaultValue = "1.0", description = "Width of the built model (default 1.0)")
-    double width;
-
-    @Option(names = "--image-size", defaultValue = "224", description = "Input size of the built model (default 224)")
-    int imageSize;
+    /** What to build when no --model is given. */
+    @CommandLine.Mixin
+    ModelOptions build = new ModelOptions();
 
     @Option(names = "--batch-sizes", defaultValue = "1,8,16,32", split = ",",
             description = "Batch sizes (default 1,8,16,32)")
@@ -59,16 +55,12 @@ final class BenchModelCommand implements Callable<Integer> {
         Path dir = model;
         Path temp = null;
         if (dir == null) {
-            temp = Files.createTempDirectory("vggstream-bench-");
-            dir = temp.resolve("model");
-            VggSpec vgg = Arguments.parse(() -> VggSpec.of(VggArch.parse(arch), false, 1000, imageSize, width));
-            try (Progress p = Progress.start("building " + vgg.torchvisionName() + "@" + imageSize, 2, "steps");
-                 VggModel m = VggModel.create(vgg)) {
-                m.initializeRandom(1);
-                p.advance(1);
-                m.export(dir, vgg.metadata(m.net().parameterCount(), "he-init:seed=1", "bench"));
-                p.advance(1);
+            if (build.out == null) {
+                temp = Files.createTempDirectory("vggstream-bench-");
             }
+            dir = temp == null ? build.out : temp.resolve("model");
+            Arguments.checkOut(dir);
+            buildModel(dir);
         }
         try (Classifier c = Classifier.load(dir)) {
             out.printf(Locale.ROOT, "model %s (%dx%d), %d CPUs, %.0f s per batch size%n%n", c.info().name(),
@@ -96,8 +88,20 @@ final class BenchModelCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    private void buildModel(Path dir) throws Exception {
+        VggSpec vgg = Arguments.parse(() -> new VggSpec(build.arch(VggArch.VGG16), build.batchNorm, 1000,
+                build.imageSize(VggSpec.DEFAULT_IMAGE_SIZE), build.width, build.preprocessing(), null));
+        try (Progress p = Progress.start("building " + vgg.torchvisionName() + "@" + vgg.imageSize(), 2, "steps");
+             VggModel m = VggModel.create(vgg)) {
+            m.initializeRandom(build.seed);
+            p.advance(1);
+            m.export(dir, vgg.metadata(m.net().parameterCount(), "he-init:seed=" + build.seed, "bench"));
+            p.advance(1);
+        }
+    }
+
     @Override
     public String toString() {
-        return "bench model " + arch + " " + Arrays.toString(batchSizes);
+        return "bench model " + build.arch + " " + Arrays.toString(batchSizes);
     }
 }

@@ -31,16 +31,9 @@ final class ModelBuildCommand implements Callable<Integer> {
     @Option(names = "--num-classes", description = "Output classes (default: from --labels or --weights, else 1000)")
     Integer numClasses;
 
-    @CommandLine.ArgGroup(exclusive = true)
-    SizeOption size = new SizeOption();
-
-    static final class SizeOption {
-        @Option(names = "--image-size", description = "Square input side in pixels, at least 32 (default 224)")
-        Integer imageSize;
-
-        @Option(names = "--dynamic-size", description = "Accept any input size (images are still prepared at 224)")
-        boolean dynamic;
-    }
+    @Option(names = "--dynamic-size", description = "Accept any input size (images are still prepared at 224); "
+            + "not with --image-size")
+    boolean dynamic;
 
     @Option(names = "--weights", description = ".npz with torchvision state_dict arrays (names and layouts as torchvision)")
     Path weights;
@@ -64,10 +57,15 @@ final class ModelBuildCommand implements Callable<Integer> {
         List<String> labelList = labels == null ? null : Arguments.readLabels(labels);
         Map<String, NpyArray> arrays = weights == null ? null : readWeights(weights);
         int classes = classes(labelList, arrays);
-        int imageSize = size.dynamic ? 0 : size.imageSize == null ? VggSpec.DEFAULT_IMAGE_SIZE : size.imageSize;
+        if (dynamic && model.imageSize != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--image-size and --dynamic-size are mutually exclusive (specify only one)");
+        }
+        int imageSize = dynamic ? 0 : model.imageSize(VggSpec.DEFAULT_IMAGE_SIZE);
         VggSpec vgg = Arguments.parse(() -> new VggSpec(a, model.batchNorm, classes, imageSize, model.width, pre,
                 labelList));
-        Arguments.checkOut(model.out);
+        Path out = model.out();
+        Arguments.checkOut(out);
         PrintWriter w = spec.commandLine().getOut();
         try (Progress p = Progress.start("build " + vgg.torchvisionName(), 3, "steps");
              VggModel built = VggModel.create(vgg)) {
@@ -82,7 +80,7 @@ final class ModelBuildCommand implements Callable<Integer> {
             }
             p.advance(1);
             long params = built.net().parameterCount();
-            built.export(model.out, vgg.metadata(params, source, "vggstream " + String.join(" ",
+            built.export(out, vgg.metadata(params, source, "vggstream " + String.join(" ",
                     spec.commandLine().getParseResult().originalArgs())));
             p.advance(1);
             // the bar's line is finished first: on a terminal stdout and stderr share it
@@ -91,7 +89,7 @@ final class ModelBuildCommand implements Callable<Integer> {
                     vgg.torchvisionName(), vgg.width(), vgg.numClasses(),
                     vgg.dynamicSize() ? "any input size" : vgg.imageSize() + "x" + vgg.imageSize() + " input",
                     pre.id(), params, source);
-            w.printf("wrote %s%n", model.out);
+            w.printf("wrote %s%n", out);
             w.flush();
         } catch (WeightsException e) {
             throw new CliException(ExitCodes.FAILED, weights + ": " + e.getMessage(), e);

@@ -3,10 +3,10 @@ package dev.vggstream.cli;
 import dev.vggstream.run.CliException;
 import dev.vggstream.run.ExitCodes;
 import dev.vggstream.run.VerboseOption;
-import dev.vggstream.image.ImagePreparer;
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ModelException;
 import dev.vggstream.model.NpyArray;
+import dev.vggstream.model.ModelText;
 import dev.vggstream.model.VggArch;
 import dev.vggstream.model.VggSpec;
 import dev.vggstream.model.VggTrainingGraph;
@@ -14,26 +14,22 @@ import dev.vggstream.model.WeightsException;
 import dev.vggstream.train.EpochMetrics;
 import dev.vggstream.train.InitialWeights;
 import dev.vggstream.train.TrainConfig;
-import dev.vggstream.train.Trainer;
 import dev.vggstream.train.TrainingData;
-import dev.vggstream.train.TrainingExport;
 import dev.vggstream.train.TrainingListener;
 import dev.vggstream.train.TrainingReport;
 import dev.vggstream.train.TrainingResult;
+import dev.vggstream.train.TrainingRun;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code vggstream model train}: train a VGG on IDX files or an image folder and export it as a SavedModel. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
@@ -47,9 +43,6 @@ final class ModelTrainCommand implements Callable<Integer> {
             + "train-labels* and t10k-images*/t10k-labels*, gzipped or not: MNIST, Fashion-MNIST), or an image folder "
             + "with one sub-folder per class, optionally split into train/ and test/ (or val/)"})
     Path data;
-
-    @Option(names = "--image-size", description = "Model input side, at least 32 (default: 32 for IDX data, else 224)")
-    Integer imageSize;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Passes over the training images (default 10)")
     int epochs;
@@ -128,72 +121,65 @@ final class ModelTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Instant started = Instant.now();
+        TrainingRun.Provenance provenance = new TrainingRun.Provenance(
+                "vggstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), Instant.now());
         PrintWriter w = spec.commandLine().getOut();
-        String command = "vggstream " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         TrainConfig config = config();
-        Arguments.checkOut(model.out);
-        List<String> labelList = labels == null ? null : Arguments.readLabels(labels);
-
-        long t0 = System.nanoTime();
-        ImagePreparer preparer = new ImagePreparer(config.imageSize(), config.imageSize(), config.preprocessing());
-        TrainingData loaded;
-        try {
-            loaded = TrainingData.load(data, preparer, labelList, holdout, model.seed);
-        } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
-        }
-        TrainingData d = limit(loaded);
-        w.printf(Locale.ROOT, "data: %d training and %d test images (%s), %d classes, prepared at %d px in %.1f s%n",
-                d.train().size(), d.test().size(), d.testSource(), d.numClasses(), config.imageSize(),
-                (System.nanoTime() - t0) / 1e9);
-        w.flush();
-
+        Path out = model.out();
+        Arguments.checkOut(out);
+        TrainingRun.Data input = new TrainingRun.Data(data, labels == null ? null : Arguments.readLabels(labels),
+                holdout, trainLimit, testLimit);
+        TrainingData d = load(config, input, w);
         VggSpec vgg = Arguments.parse(() -> config.spec(d.labels()));
         Map<String, NpyArray> initial = init == null ? null : initialWeights(vgg);
-        TrainingResult result;
+        TrainingRun.Outcome o;
         try {
-            result = new Trainer(config, new ProgressListener(w)).train(d, initial);
+            o = TrainingRun.train(config, vgg, d, initial, input, out, provenance, new ProgressListener(w));
         } catch (IllegalStateException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
-        }
-
-        long params = result.parameters();
-        String source = String.format(Locale.ROOT, "trained:%s (%d images, %d epochs, test accuracy %.4f)",
-                data.getFileName(), d.train().size(), epochs, result.testAccuracy());
-        TrainingExport.save(model.out, vgg, result, source, command);
-        TrainingReport.ExportCheck check;
-        try {
-            check = TrainingExport.check(model.out, d.test(), result, preparer);
         } catch (ModelException e) {
             throw new CliException(ExitCodes.FAILED, "cannot reload the exported model: " + e.getMessage(), e);
         }
-        Instant finished = Instant.now();
-        TrainingReport.writeMetrics(model.out.resolve(TrainingReport.METRICS_FILE),
-                TrainingReport.metrics(result, config, d, data, command, started, finished, check));
-        TrainingReport.writeChart(model.out.resolve(TrainingReport.CHART_FILE), result, d.labels(),
-                String.format(Locale.ROOT, "%s width %s, %d px, %d epochs on %s: test accuracy %.2f%%",
-                        vgg.torchvisionName(), vgg.width(), vgg.imageSize(), epochs, data.getFileName(),
-                        result.testAccuracy() * 100));
-        int correct = 0;
-        for (int i = 0; i < result.confusion().length; i++) {
-            correct += result.confusion()[i][i];
-        }
-        w.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d), loss %.4f, after %d epochs; wall time %s%n",
-                result.testAccuracy() * 100, correct, d.test().size(), result.testLoss(), epochs,
-                clock(finished.toEpochMilli() - started.toEpochMilli()));
-        w.printf(Locale.ROOT, "export check: %d/%d test images with the same top-1 from the SavedModel, max |dp| %.2g%n",
-                check.sameTop1(), check.images(), check.maxAbsDifference());
-        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", model.out, size(model.out), params,
-                TrainingReport.METRICS_FILE, TrainingReport.CHART_FILE);
-        w.flush();
+        printSummary(w, o, d, out, provenance.started());
+        TrainingReport.ExportCheck check = o.check();
         if (check.sameTop1() != check.images()) {
             throw new CliException(ExitCodes.FAILED, "the exported model disagrees with the training session on "
                     + (check.images() - check.sameTop1()) + " of " + check.images() + " test images");
         }
         return ExitCodes.OK;
+    }
+
+    private TrainingData load(TrainConfig config, TrainingRun.Data input, PrintWriter w) {
+        if ((trainLimit != null && trainLimit < 2) || (testLimit != null && testLimit < 1)) {
+            throw new CliException(ExitCodes.USAGE, "--train-limit must be at least 2 and --test-limit at least 1");
+        }
+        long t0 = System.nanoTime();
+        TrainingData d;
+        try {
+            d = TrainingRun.load(config, input);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCodes.USAGE, e.getMessage(), e);
+        }
+        w.printf(Locale.ROOT, "data: %d training and %d test images (%s), %d classes, prepared at %d px in %.1f s%n",
+                d.train().size(), d.test().size(), d.testSource(), d.numClasses(), config.imageSize(),
+                (System.nanoTime() - t0) / 1e9);
+        w.flush();
+        return d;
+    }
+
+    private void printSummary(PrintWriter w, TrainingRun.Outcome o, TrainingData d, Path out, Instant started) {
+        TrainingResult result = o.result();
+        w.printf(Locale.ROOT, "test accuracy %.2f%% (%d/%d), loss %.4f, after %d epochs; wall time %s%n",
+                result.testAccuracy() * 100, o.correct(), d.test().size(), result.testLoss(), epochs,
+                clock(o.finished().toEpochMilli() - started.toEpochMilli()));
+        w.printf(Locale.ROOT, "export check: %d/%d test images with the same top-1 from the SavedModel, max |dp| %.2g%n",
+                o.check().sameTop1(), o.check().images(), o.check().maxAbsDifference());
+        w.printf(Locale.ROOT, "wrote %s (SavedModel %s, %,d parameters), %s, %s%n", out,
+                ModelText.size(o.savedModelBytes()), result.parameters(), TrainingReport.METRICS_FILE,
+                TrainingReport.CHART_FILE);
+        w.flush();
     }
 
     private TrainConfig config() {
@@ -208,7 +194,7 @@ final class ModelTrainCommand implements Callable<Integer> {
         };
         int size;
         try {
-            size = imageSize != null ? imageSize : TrainingData.isIdx(data) ? VggSpec.MIN_IMAGE_SIZE
+            size = model.imageSize != null ? model.imageSize : TrainingData.isIdx(data) ? VggSpec.MIN_IMAGE_SIZE
                     : VggSpec.DEFAULT_IMAGE_SIZE;
         } catch (IOException e) {
             throw new CliException(ExitCodes.FAILED, "cannot read " + data + ": " + e.getMessage(), e);
@@ -223,13 +209,6 @@ final class ModelTrainCommand implements Callable<Integer> {
         }
         return Arguments.parse(() -> new TrainConfig(a, model.batchNorm, model.width, size, pre, epochs, batchSize,
                 rate, sched, warmup, opt, augment, pad, !noFlip, labelSmoothing, dropout, model.seed, t));
-    }
-
-    private TrainingData limit(TrainingData d) {
-        if ((trainLimit != null && trainLimit < 2) || (testLimit != null && testLimit < 1)) {
-            throw new CliException(ExitCodes.USAGE, "--train-limit must be at least 2 and --test-limit at least 1");
-        }
-        return d.limited(trainLimit, testLimit);
     }
 
     private Map<String, NpyArray> initialWeights(VggSpec vgg) {
@@ -273,18 +252,6 @@ final class ModelTrainCommand implements Callable<Integer> {
                     m.testAccuracy() * 100, m.testLoss(), m.learningRate(), m.seconds(), m.imagesPerSecond());
             out.flush();
         }
-    }
-
-    private static String size(Path dir) throws IOException {
-        long bytes;
-        try (Stream<Path> s = Files.walk(dir)) {
-            bytes = s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().equals(TrainingReport.METRICS_FILE)
-                            && !p.getFileName().toString().equals(TrainingReport.CHART_FILE))
-                    .mapToLong(p -> p.toFile().length()).sum();
-        }
-        return bytes >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1048576.0)
-                : String.format(Locale.ROOT, "%.0f KB", bytes / 1024.0);
     }
 
     private static String clock(long millis) {

@@ -97,6 +97,31 @@ class ModelCliTest {
     }
 
     @Test
+    void buildWithoutArchOrOutIsAOneLineUsageErrorNamingTheMissingOption() {
+        assertOneLineError(CliRun.of("model", "build", "--out", dir.resolve("x").toString()), ExitCodes.USAGE,
+                "Missing required option: '--arch=<arch>'");
+        assertOneLineError(CliRun.of("model", "build", "--arch", "vgg11"), ExitCodes.USAGE,
+                "Missing required option: '--out=<out>'");
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void imageSizeAndDynamicSizeTogetherAreAOneLineUsageError() {
+        assertOneLineError(CliRun.of("model", "build", "--arch", "vgg11", "--image-size", "64", "--dynamic-size",
+                "--out", dir.resolve("x").toString()), ExitCodes.USAGE, "mutually exclusive");
+        assertThat(dir.resolve("x")).doesNotExist();
+    }
+
+    @Test
+    void buildTrainAndBenchModelTakeTheSameModelOptions() {
+        for (String[] command : new String[][] {{"model", "build"}, {"model", "train"}, {"bench", "model"}}) {
+            CliRun help = CliRun.of(command[0], command[1], "--help");
+            assertThat(help.out()).as(String.join(" ", command)).contains("--arch=", "--batch-norm", "--width=",
+                    "--image-size=", "--preprocess=", "--seed=", "--out=");
+        }
+    }
+
+    @Test
     void brokenWeightsFileIsAOneLineError() throws Exception {
         Path npz = Files.writeString(dir.resolve("broken.npz"), "PK but not really");
         CliRun r = CliRun.of("model", "build", "--arch", "vgg11", "--weights", npz.toString(), "--out",

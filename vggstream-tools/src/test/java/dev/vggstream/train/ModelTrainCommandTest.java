@@ -84,6 +84,13 @@ class ModelTrainCommandTest {
 
         assertThat(chart.getWidth()).isEqualTo(1280);
         assertThat(chart.getHeight()).isEqualTo(660);
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = 0; y < chart.getHeight(); y += 3) {
+            for (int x = 0; x < chart.getWidth(); x += 3) {
+                colours.add(chart.getRGB(x, y) & 0xffffff);
+            }
+        }
+        assertThat(colours).as("a drawn chart, not a blank image").hasSizeGreaterThan(10);
     }
 
     @Test
