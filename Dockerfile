@@ -50,7 +50,7 @@ RUN groupadd --system --gid 10001 vggstream \
 WORKDIR /app
 COPY config/application.properties /app/config/application.properties
 ENV TF_CPP_MIN_LOG_LEVEL=1 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -XX:InlineSmallCode=1000 -XX:FreqInlineSize=100"
 
 # ---- tools: the vggstream command, for one-shot jobs beside the processor (docker-compose's model service) --------
 FROM app AS tools
@@ -78,7 +78,7 @@ ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
     VGGSTREAM_MODEL_PATH=/models/vgg \
     VGGSTREAM_INFERENCE_DEVICE=gpu \
     TF_CPP_MIN_LOG_LEVEL=1 \
-    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError"
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -XX:InlineSmallCode=1000 -XX:FreqInlineSize=100"
 USER 10001:10001
 EXPOSE 8080
 # bash's /dev/tcp: neither curl nor wget is needed in the image.

@@ -3,6 +3,7 @@ package dev.vggstream.cli;
 import dev.vggstream.run.ExitCodes;
 import dev.vggstream.run.VerboseOption;
 import dev.vggstream.bench.BenchSuite;
+import dev.vggstream.bench.PeerSides;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +46,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> only;
 
     @Option(names = "--peer-variant", description = "Part 8's vggstream side(s): JVM options and key=value settings "
-            + "in one string, repeatable (default \"-Xmx2g\")")
+            + "in one string, repeatable (default \"" + PeerSides.RECOMMENDED_JVM + "\")")
     List<String> peerVariants;
 
     @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8 (default 2)")
@@ -61,7 +62,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = BenchSuite.run(new BenchSuite.Options(out, modelCache, scale, batch, maxWaitMs,
                 only == null ? new HashSet<>() : new HashSet<>(only), spec.commandLine().getOut(),
-                peerVariants == null ? List.of("-Xmx2g") : peerVariants, peerRounds));
+                peerVariants == null ? List.of(PeerSides.RECOMMENDED_JVM) : peerVariants, peerRounds));
         spec.commandLine().getOut().println("report: " + dir.resolve("report.md"));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
