@@ -48,7 +48,8 @@ final class BenchCommand implements Callable<Integer> {
             + "in one string, repeatable (default \"-Xmx2g\")")
     List<String> peerVariants;
 
-    @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8 (default 2)")
+    @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8, and in part 10's "
+            + "comparison with the Python consumer (default 2)")
     int peerRounds;
 
     @CommandLine.Mixin
