@@ -133,6 +133,11 @@ final class CameraPeer {
         g.add(Goal.report("10. " + SIZE + " frames, CPU per frame warm, processes (model included) + broker: Python "
                 + "consumer / vggstream auto / exact; Python's total / auto's", cpu(python) + " / " + cpu(auto) + " / "
                 + cpu(exact) + " ms; " + Goal.fmt(totalMs(python) / totalMs(auto)) + "x"));
+        // the near-free model is not free in TensorFlow: what auto's pipeline costs without it, for the README
+        g.add(Goal.report("10. " + SIZE + " frames, vggstream auto's processes, CPU per frame warm, without its model "
+                + "(inference thread, TensorFlow's pool) / with", Goal.fmt(PeerBench.median(auto,
+                t -> PeerBench.modelExcludedMs(t.warmCpuMs()))) + " / " + Goal.fmt(PeerBench.median(auto,
+                CameraPeer::processesMs)) + " ms"));
         return g;
     }
 

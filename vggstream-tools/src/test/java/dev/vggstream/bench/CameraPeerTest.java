@@ -89,6 +89,15 @@ class CameraPeerTest {
     }
 
     @Test
+    void autosCpuWithoutItsModelLeavesOutTheInferenceThreadAndTensorFlowsPool() {
+        List<PeerBench.Turn> one = List.of(turn(1, 1, 10));
+        Goal g = CameraPeer.goals(one, one, one).get(5);
+        assertThat(g.item()).contains("without its model");
+        // 10 ms in all, of which inference thread 0.5 and the unnamed threads (TensorFlow's pool) 3.5
+        assertThat(g.measured()).isEqualTo("6.00 / 10.0 ms");
+    }
+
+    @Test
     void aPythonSideLackingModulesIsReportedSkippedWithTheAptLineBeforeTouchingTheBroker() throws Exception {
         StringWriter out = new StringWriter();
         String why = "the Python consumer needs Debian packages: apt-get install python3-torch python3-torchvision";
@@ -126,11 +135,17 @@ class CameraPeerTest {
         assertThat(help).contains("--resize", "--image-size");
     }
 
-    /** A turn with these rates and {@code cpuMs} of CPU per frame warm: 80% user, 20% system, broker a tenth. */
+    /**
+     * A turn with these rates and {@code cpuMs} of CPU per frame warm: 80% user, 20% system, of which the inference
+     * thread 5% and TensorFlow's pool 35%; the broker a tenth more.
+     */
     private static PeerBench.Turn turn(double cold, double warm, double cpuMs) {
         Map<String, Double> cpu = new LinkedHashMap<>();
         cpu.put("processes, user", cpuMs * 0.8);
         cpu.put("processes, system", cpuMs * 0.2);
+        ProcCpu.JVM_PARTS.forEach(p -> cpu.put(p, 0.0));
+        cpu.put(ProcCpu.JVM_PARTS.get(1), cpuMs * 0.05);
+        cpu.put(ProcCpu.JVM_PARTS.get(5), cpuMs * 0.35);
         cpu.put("broker", cpuMs / 10);
         return new PeerBench.Turn("t", cold, warm, 0, 0, Map.of(), cpu);
     }
