@@ -2,10 +2,12 @@
 """The script a team would write instead of vggstream: the benchmark's peer (`./vggstream bench --only 8`).
 
     /usr/bin/python3 tools/peer/python_consumer.py --bootstrap 127.0.0.1:9092 --input in --output out \
-        --group peer --processes 2 [--image-size 32 --width 0.03125 --classes 10]
+        --group peer --processes 2 [--image-size 32 --resize 32 --width 0.03125 --classes 10]
 
-N processes in one consumer group. Each polls up to 32 records, decodes every JPEG with PIL, applies torchvision's
-Resize + CenterCrop + ToTensor + Normalize (ImageNet mean/std), runs one PyTorch forward pass over the batch and
+N processes in one consumer group. Each polls up to 32 records, decodes every JPEG in full with PIL, applies
+torchvision's Resize(--resize, the short side; default --image-size) + CenterCrop(--image-size) + ToTensor +
+Normalize (ImageNet mean/std), as torchvision's ImageNet recipe does for camera frames (Resize(256) +
+CenterCrop(224) for a 224 px model), runs one PyTorch forward pass over the batch and
 produces one JSON result per image: {"id": ..., "label": ..., "score": ..., "batchSize": n}. The model is VGG11
 (torchvision's layer layout) with every channel and fully connected width multiplied by --width, random weights:
 for the benchmark's near-free model only its cost matters.
@@ -73,8 +75,8 @@ def serve(args):
     torch.set_num_threads(1)
     model = build_model(args.width, args.classes)
     prepare = transforms.Compose([
-        transforms.Resize(args.image_size), transforms.CenterCrop(args.image_size), transforms.ToTensor(),
-        transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
+        transforms.Resize(args.resize or args.image_size), transforms.CenterCrop(args.image_size),
+        transforms.ToTensor(), transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
     consumer = Consumer({"bootstrap.servers": args.bootstrap, "group.id": args.group,
                          "auto.offset.reset": "earliest", "enable.auto.commit": True})
     producer = Producer({"bootstrap.servers": args.bootstrap, "linger.ms": 5})
@@ -108,6 +110,7 @@ def main():
     p.add_argument("--group", required=True)
     p.add_argument("--processes", type=int, default=2)
     p.add_argument("--image-size", type=int, default=32)
+    p.add_argument("--resize", type=int, default=None, help="short side before the center crop (default: --image-size)")
     p.add_argument("--width", type=float, default=1 / 32)
     p.add_argument("--classes", type=int, default=10)
     p.add_argument("--check", action="store_true", help="print the Debian packages missing, if any, and exit")

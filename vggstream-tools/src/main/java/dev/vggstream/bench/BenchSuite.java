@@ -107,6 +107,9 @@ public final class BenchSuite {
                         o.scale(), o.maxWaitMs(), line -> say("%s", line));
                 absorb(r.goals(), r.notes(), r.rows(), r.panels());
                 frameCpuMs = r.cpuMsPerFrame();
+                CameraPeer.Result p = CameraPeer.run(bootstrap, broker.pid(), o.modelCache(), work, resultsDir,
+                        o.scale(), o.peerRounds(), PeerSides::pythonUnavailable, o.console());
+                absorb(p.goals(), p.notes(), p.rows(), p.panels());
             }
             if (o.runs(11)) {
                 AcceleratorBench.Result r = AcceleratorBench.run(o.scale(), o.batch(), o.maxWaitMs(), frameCpuMs,
@@ -529,10 +532,7 @@ public final class BenchSuite {
         say("8. against the Python consumer (2 processes): near-free model, %d 224 px JPEG events queued before a "
                 + "fresh start (cold, from the first third on), then %d more while it runs (warm), %d rounds; the "
                 + "image stages alone, one thread: %.0f µs of CPU per image", cold, warm, o.peerRounds(), stagesUs);
-        Supplier<Long> brokerCpu = () -> {
-            long[] t = ProcCpu.userSystem(brokerPid);
-            return t[0] < 0 ? -1 : t[0] + t[1];
-        };
+        Supplier<Long> brokerCpu = PeerBench.cpuNanos(brokerPid);
         List<PeerBench.Side> sides = new ArrayList<>();
         sides.add(new PeerSides.Python(2));
         for (String v : o.peerVariants()) {
@@ -583,17 +583,16 @@ public final class BenchSuite {
             say("   %s: cold %.2fx, warm %.2fx the Python consumer (median of the rounds' ratios); 90%% of warm "
                     + "rate after %s images (worst round); model-free CPU %.3f ms/image = %.2fx the stages alone",
                     side.name(), coldRatio, warmRatio, never ? "more than " + cold : Integer.toString(ramp), modelFree, modelFree / (stagesUs / 1000));
-            bars.add(new Chart.Bar(side.name() + ", cold", median(mine, PeerBench.Turn::coldPerSecond), 0));
-            bars.add(new Chart.Bar(side.name() + ", warm", median(mine, PeerBench.Turn::warmPerSecond), 0));
+            bars.add(new Chart.Bar(side.name() + ", cold", PeerBench.median(mine, PeerBench.Turn::coldPerSecond),
+                    0));
+            bars.add(new Chart.Bar(side.name() + ", warm", PeerBench.median(mine, PeerBench.Turn::warmPerSecond),
+                    0));
         }
-        bars.add(0, new Chart.Bar("Python consumer, cold", median(python, PeerBench.Turn::coldPerSecond), 0));
-        bars.add(1, new Chart.Bar("Python consumer, warm", median(python, PeerBench.Turn::warmPerSecond), 0));
+        bars.add(0, new Chart.Bar("Python consumer, cold", PeerBench.median(python, PeerBench.Turn::coldPerSecond),
+                0));
+        bars.add(1, new Chart.Bar("Python consumer, warm", PeerBench.median(python, PeerBench.Turn::warmPerSecond),
+                0));
         panels.add(new Chart.Panel("8. Against the Python consumer (near-free model, 224 px JPEG)", "images/s", bars));
-    }
-
-    private static double median(List<PeerBench.Turn> turns, java.util.function.ToDoubleFunction<PeerBench.Turn> f) {
-        double[] v = turns.stream().mapToDouble(f).sorted().toArray();
-        return v[v.length / 2];
     }
 
     // ---- 9. readiness -------------------------------------------------------------------------------------------

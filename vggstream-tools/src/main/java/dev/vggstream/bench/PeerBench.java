@@ -174,7 +174,7 @@ final class PeerBench {
         }
     }
 
-    private static void say(PrintWriter console, String format, Object... args) {
+    static void say(PrintWriter console, String format, Object... args) {
         console.println(String.format(java.util.Locale.ROOT, format, args));
         console.flush();
     }
@@ -242,6 +242,20 @@ final class PeerBench {
             stopped = true;
             consumer.close(Duration.ofSeconds(5));
         }
+    }
+
+    /** A process's user + system CPU nanoseconds so far, -1 once it is gone. */
+    static Supplier<Long> cpuNanos(long pid) {
+        return () -> {
+            long[] t = ProcCpu.userSystem(pid);
+            return t[0] < 0 ? -1 : t[0] + t[1];
+        };
+    }
+
+    /** The median over the rounds (the upper one of an even count). */
+    static double median(List<Turn> turns, java.util.function.ToDoubleFunction<Turn> f) {
+        double[] v = turns.stream().mapToDouble(f).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[v.length / 2];
     }
 
     /** "processes, user 0.61, processes, system 0.05, ..." */

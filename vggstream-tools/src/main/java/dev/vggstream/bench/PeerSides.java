@@ -1,5 +1,8 @@
 package dev.vggstream.bench;
 
+import dev.vggstream.image.ImagePreparer;
+import dev.vggstream.model.VggSpec;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,8 +67,27 @@ public final class PeerSides {
         return new Vggstream(label, model, jvm, config, work);
     }
 
-    /** The Python consumer: N worker processes in one consumer group, torch at one thread each. */
-    record Python(int processes) implements PeerBench.Side {
+    /**
+     * The Python consumer: N worker processes in one consumer group, torch at one thread each, serving VGG11 at
+     * {@code model}'s width, classes and input size, each image resized to a {@code resize} px short side (Resize)
+     * and then center-cropped to the input size (CenterCrop), as a team's script does.
+     */
+    record Python(int processes, VggSpec model, int resize) implements PeerBench.Side {
+
+        /** Part 8's side: the near-free 32 px model, Resize(32) + CenterCrop(32). */
+        Python(int processes) {
+            this(processes, BenchModels.tiny(), BenchModels.tiny().imageSize());
+        }
+
+        /**
+         * A side for {@code model} that prepares images as vggstream does for it: the short side resized to
+         * {@link ImagePreparer#resizeShorterSide()} (256 for 224 px), then the center crop.
+         */
+        static Python like(int processes, VggSpec model) {
+            return new Python(processes, model, new ImagePreparer(model.imageSize(), model.imageSize(),
+                    model.preprocessing()).resizeShorterSide());
+        }
+
         @Override
         public String name() {
             return "python consumer";
@@ -73,12 +95,15 @@ public final class PeerSides {
 
         @Override
         public Process start(String bootstrap, String in, String out, String group) throws IOException {
-            return new ProcessBuilder(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", bootstrap, "--input", in,
+            return new ProcessBuilder(command(bootstrap, in, out, group)).redirectErrorStream(true).start();
+        }
+
+        /** The script's command line. */
+        List<String> command(String bootstrap, String in, String out, String group) {
+            return List.of(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", bootstrap, "--input", in,
                     "--output", out, "--group", group, "--processes", Integer.toString(processes),
-                    "--image-size", Integer.toString(BenchModels.tiny().imageSize()),
-                    "--width", Double.toString(BenchModels.tiny().width()),
-                    "--classes", Integer.toString(BenchModels.tiny().numClasses()))
-                    .redirectErrorStream(true).start();
+                    "--image-size", Integer.toString(model.imageSize()), "--resize", Integer.toString(resize),
+                    "--width", Double.toString(model.width()), "--classes", Integer.toString(model.numClasses()));
         }
 
         @Override

@@ -49,7 +49,8 @@ final class BenchCommand implements Callable<Integer> {
             + "in one string, repeatable (default \"" + PeerSides.RECOMMENDED_JVM + "\")")
     List<String> peerVariants;
 
-    @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8 (default 2)")
+    @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8, and in part 10's "
+            + "comparison with the Python consumer (default 2)")
     int peerRounds;
 
     @CommandLine.Mixin
