@@ -35,7 +35,7 @@ final class CameraPeer {
      * vggstream's settings besides the JPEG scale: TensorFlow on one thread, as the Python side runs torch on one
      * thread per process (the near-free model's pool otherwise spins on the cores the decoders need).
      */
-    static final String SETTINGS = "-Xmx2g inference.intra-op-threads=1 inference.inter-op-threads=1";
+    static final String SETTINGS = PeerSides.RECOMMENDED_JVM + " inference.intra-op-threads=1 inference.inter-op-threads=1";
 
     /** What the comparison adds to the report. */
     record Result(List<Goal> goals, Map<String, String> notes, List<String[]> rows, List<Chart.Panel> panels) {

@@ -45,7 +45,8 @@ class CameraPeerTest {
         Map<String, String> rest = new LinkedHashMap<>(exact.extra());
         assertThat(rest.put("image.jpeg-scale", "auto")).isEqualTo("exact");
         assertThat(rest).isEqualTo(auto.extra());
-        assertThat(auto.jvmOptions()).isEqualTo(exact.jvmOptions()).containsExactly("-Xmx2g");
+        assertThat(auto.jvmOptions()).isEqualTo(exact.jvmOptions())
+                .containsExactly(PeerSides.RECOMMENDED_JVM.split(" "));
     }
 
     @Test
