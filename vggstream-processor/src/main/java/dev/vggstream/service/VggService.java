@@ -121,8 +121,8 @@ public final class VggService implements AutoCloseable {
             ModelWatcher w = watcher;
             VggService service = launch(new KafkaStreams(topology, props),
                     streams -> new VggService(config, health, model, d, streams, w, device, admin));
-            service.monitor = KafkaMonitor.start(admin, List.of(config.topicsOutput(), config.topicsDlq()), health,
-                    config.healthKafkaUnavailableMs());
+            service.monitor = KafkaMonitor.start(admin, Settings.writtenTopics(config),
+                    replication.minIsr().orElse(1), health, config.healthKafkaUnavailableMs());
             return service;
         } catch (RuntimeException e) {
             if (watcher != null) {
