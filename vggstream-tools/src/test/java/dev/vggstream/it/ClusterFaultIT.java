@@ -147,7 +147,7 @@ class ClusterFaultIT {
             run.checkAlive();
             Report r = new Report(guarantee, sent.size(), counter.lost(sent), counter.duplicates(),
                     deadLetters(bootstrap, names.dlq()), run.processorRestarts, run.exitedByItself,
-                    health.looks(), health.liveDown(), health.readyDown(),
+                    run.threadsReplaced(), health.looks(), health.liveDown(), health.readyDown(),
                     counter.longestGapNanos(begin, end) / 1_000_000,
                     windows.stream().map(w -> w.describe(counter)).toList(), run.processor);
             r.record();
@@ -173,7 +173,8 @@ class ClusterFaultIT {
     }
 
     private record Report(String guarantee, int events, List<String> lost, int duplicates, int deadLetters,
-                          int processorRestarts, boolean exitedByItself, int healthLooks, int liveDown,
+                          int processorRestarts, boolean exitedByItself, int threadsReplaced, int healthLooks,
+                          int liveDown,
                           int readyDown, long longestGapMs, List<String> faults,
                           ProcessorProcess processor) {
 
@@ -199,9 +200,10 @@ class ClusterFaultIT {
         @Override
         public String toString() {
             return String.format("cluster faults under %s: %d images, %d lost, %d duplicates, %d dead letters, "
-                            + "%d processor restarts (by the test), longest gap in results %d ms, health looked at %d "
-                            + "times: liveness down %d, readiness down %d%n  %s", guarantee,
-                    events, lost.size(), duplicates, deadLetters, processorRestarts, longestGapMs, healthLooks,
+                            + "%d processor restarts (by the test), %d stream threads replaced, longest gap in results "
+                            + "%d ms, health looked at %d times: liveness down %d, readiness down %d%n  %s", guarantee,
+                    events, lost.size(), duplicates, deadLetters, processorRestarts, threadsReplaced, longestGapMs,
+                    healthLooks,
                     liveDown, readyDown,
                     String.join("\n  ", faults));
         }
@@ -214,6 +216,7 @@ class ClusterFaultIT {
         private final Path cfg;
         ProcessorProcess processor;
         int processorRestarts;
+        int replacedBefore;
         boolean exitedByItself;
 
         Run(LocalKafkaCluster cluster, StreamFixtures.Names names, Path cfg) {
@@ -252,11 +255,21 @@ class ClusterFaultIT {
             try {
                 checkAlive();
                 processor.kill();
+                replacedBefore += replaced(processor);
                 processorRestarts++;
                 processor = ProcessorProcess.start(cfg, Map.of());
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("cannot restart the processor", e);
             }
+        }
+
+        /** Stream threads the processors of this run replaced after an uncaught exception (VggService logs each). */
+        int threadsReplaced() {
+            return replacedBefore + replaced(processor);
+        }
+
+        private static int replaced(ProcessorProcess p) {
+            return (int) p.output().lines().filter(l -> l.contains("a stream thread failed; replacing it")).count();
         }
 
         void checkAlive() {
