@@ -6,8 +6,12 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.config.ConfigResource;
 import org.slf4j.Logger;
@@ -32,8 +36,8 @@ import java.util.stream.Collectors;
 
 /**
  * Looks at the cluster once a second, as the processor's own producers would need it: does any broker answer, and
- * do the topics it writes (results, dead letters, the buffer's changelog) have a leader and at least
- * {@code min.insync.replicas} in sync for every partition. Kafka Streams itself stays RUNNING through a whole outage and retries quietly, so this is what
+ * do the topics it writes (results, dead letters, the buffer's changelog) have, for every partition, a leader that
+ * answers and at least {@code min.insync.replicas} in sync. Kafka Streams itself stays RUNNING through a whole outage and retries quietly, so this is what
  * makes readiness tell the truth: once Kafka has been unusable for longer than the allowed time, readiness goes
  * down; it comes back at the first good look.
  *
@@ -146,7 +150,7 @@ public final class KafkaMonitor implements AutoCloseable {
                         .orElse(assumedMinIsr));
             }
             List<String> short_ = belowMinIsr(found, t -> minIsr.getOrDefault(t, assumedMinIsr));
-            return short_.isEmpty() ? null : "below min.insync.replicas: " + summarise(short_);
+            return verdict(short_, silentLeaders(found));
         } catch (TimeoutException e) {
             // the answer came too late: no verdict either way this time
             return problem;
@@ -154,6 +158,41 @@ public final class KafkaMonitor implements AutoCloseable {
             Thread.currentThread().interrupt();
             return problem;
         }
+    }
+
+    /**
+     * The partitions whose leader does not answer a request for its latest offset. Without a controller quorum
+     * (two of three nodes down) the metadata stays as it was: dead leaders, full ISRs; asking each leader itself is
+     * what tells. ListOffsets needs only DESCRIBE on the topic, which WRITE implies.
+     */
+    private List<String> silentLeaders(List<TopicDescription> topics) throws InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        topics.forEach(d -> d.partitions().forEach(p ->
+                latest.put(new TopicPartition(d.name(), p.partition()), OffsetSpec.latest())));
+        ListOffsetsResult result = admin.listOffsets(latest,
+                new ListOffsetsOptions().timeoutMs((int) CALL_TIMEOUT.toMillis()));
+        List<String> silent = new ArrayList<>();
+        for (TopicPartition tp : latest.keySet()) {
+            try {
+                result.partitionResult(tp).get(CALL_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                silent.add(tp.toString());
+            }
+        }
+        silent.sort(null);
+        return silent;
+    }
+
+    /** What is wrong with the watched partitions, or null: nothing. */
+    static String verdict(List<String> belowMinIsr, List<String> silentLeaders) {
+        List<String> parts = new ArrayList<>();
+        if (!belowMinIsr.isEmpty()) {
+            parts.add("below min.insync.replicas: " + summarise(belowMinIsr));
+        }
+        if (!silentLeaders.isEmpty()) {
+            parts.add("leader not answering: " + summarise(silentLeaders));
+        }
+        return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
     /** The future's value, or empty when the broker refused it (unknown topic, not authorised). */

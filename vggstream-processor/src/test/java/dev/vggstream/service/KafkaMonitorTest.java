@@ -123,6 +123,19 @@ class KafkaMonitorTest {
                 .containsExactly("labels", "labels.dlq", "cams-image-buffer-changelog");
     }
 
+    @Test
+    void silentLeadersMakeKafkaUnusableEvenWhenEveryIsrLooksFull() {
+        assertThat(KafkaMonitor.verdict(List.of(), List.of("results-0", "results-3")))
+                .isEqualTo("leader not answering: results-0, results-3");
+    }
+
+    @Test
+    void bothKindsOfTroubleAreNamedAndNoTroubleIsNoVerdict() {
+        assertThat(KafkaMonitor.verdict(List.of("results-1 (in sync 1 < 2)"), List.of("results-0")))
+                .isEqualTo("below min.insync.replicas: results-1 (in sync 1 < 2); leader not answering: results-0");
+        assertThat(KafkaMonitor.verdict(List.of(), List.of())).isNull();
+    }
+
     private final Node n1 = new Node(1, "127.0.0.1", 9001);
     private final Node n2 = new Node(2, "127.0.0.1", 9002);
     private final Node n3 = new Node(3, "127.0.0.1", 9003);
