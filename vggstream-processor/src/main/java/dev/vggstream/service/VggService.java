@@ -19,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +35,7 @@ import java.util.function.Function;
 public final class VggService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VggService.class);
-    /** Stream threads replaced more often than this per minute mean a real fault: stop instead. */
+    /** Stream threads replaced more often than this per minute mean a real fault (unless Kafka is away): stop. */
     private static final int MAX_REPLACEMENTS_PER_MINUTE = 5;
 
     /** Hooks for metrics; all default to nothing. */
@@ -60,7 +58,8 @@ public final class VggService implements AutoCloseable {
     private final DeviceConfig device;
     private volatile KafkaMonitor monitor;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Deque<Long> replacements = new ArrayDeque<>();
+    private final ThreadReplacements replacements =
+            new ThreadReplacements(MAX_REPLACEMENTS_PER_MINUTE, System::currentTimeMillis);
     private final Properties admin;
     private final AtomicBoolean internalChecked = new AtomicBoolean();
     private volatile Throwable fatal;
@@ -209,20 +208,14 @@ public final class VggService implements AutoCloseable {
             log.error("{}. Stopping.", why);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        long now = System.currentTimeMillis();
-        synchronized (replacements) {
-            replacements.addLast(now);
-            while (!replacements.isEmpty() && now - replacements.peekFirst() > TimeUnit.MINUTES.toMillis(1)) {
-                replacements.pollFirst();
-            }
-            if (replacements.size() > MAX_REPLACEMENTS_PER_MINUTE) {
-                fatal = e;
-                health.failed(String.valueOf(root));
-                log.error("stream threads keep failing; stopping", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
+        if (!replacements.replace(root)) {
+            fatal = e;
+            health.failed(String.valueOf(root));
+            log.error("stream threads keep failing; stopping", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        log.warn("a stream thread failed; replacing it (its tasks resume from their last commit)", e);
+        log.warn("a stream thread failed; replacing it (its tasks resume from their last commit){}",
+                ThreadReplacements.kafkaAway(root) ? ": Kafka is away, it waits for it" : "", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 
