@@ -81,6 +81,10 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         // corrupted state, e.g. a long broker outage under exactly-once): the store is then the only truth. Entries
         // kept from before would wait for outcomes that the cancelled mailbox never delivers, and hold back every
         // record behind them for good.
+        if (!waiting.isEmpty()) {
+            log.info("task {}: revived with {} images still waiting; the buffer store says what is owed",
+                    context.taskId(), waiting.size());
+        }
         waiting.clear();
         rejected.clear();
         resubmitBuffered();
