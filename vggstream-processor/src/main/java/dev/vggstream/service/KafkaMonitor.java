@@ -239,6 +239,7 @@ public final class KafkaMonitor implements AutoCloseable {
     synchronized void observe(boolean connected, String nowProblem) {
         long now = clockMs.getAsLong();
         health.kafkaConnected(connected);
+        health.kafkaUsable(connected && nowProblem == null);
         if (nowProblem == null) {
             if (problem != null) {
                 log.info("Kafka usable again after {} s ({})", (now - problemSinceMs) / 1000, problem);

@@ -12,7 +12,8 @@ import java.util.function.LongSupplier;
  * more often than a limit per minute mean a real fault (a bug, a poisoned state): stop. But a thread that gave up on
  * Kafka (its root cause a timeout or another retriable error: brokers down, partitions below min ISR for longer than
  * {@code task.timeout.ms} or {@code max.block.ms}) is always replaced and not counted: a restart cures no broker
- * outage, and the processor must be there, waiting, when Kafka comes back.
+ * outage, and the processor must be there, waiting, when Kafka comes back. So is a thread that fails while the
+ * {@link KafkaMonitor} sees Kafka unusable, whatever the exception.
  */
 final class ThreadReplacements {
 
@@ -25,9 +26,15 @@ final class ThreadReplacements {
         this.clockMs = clockMs;
     }
 
-    /** True: replace the thread; false: too many failures in the last minute, stop. */
-    synchronized boolean replace(Throwable rootCause) {
-        if (kafkaAway(rootCause)) {
+    /**
+     * True: replace the thread; false: too many failures in the last minute, stop.
+     *
+     * @param kafkaUsable whether the processor's last look at the cluster found it usable: a failure while it is
+     *                    not (e.g. Streams' "commitTransaction timed out and must be retried" state, an
+     *                    IllegalStateException) is Kafka being away too
+     */
+    synchronized boolean replace(Throwable rootCause, boolean kafkaUsable) {
+        if (!kafkaUsable || kafkaAway(rootCause)) {
             return true;
         }
         long now = clockMs.getAsLong();

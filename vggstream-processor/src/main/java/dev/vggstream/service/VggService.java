@@ -208,14 +208,15 @@ public final class VggService implements AutoCloseable {
             log.error("{}. Stopping.", why);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        if (!replacements.replace(root)) {
+        boolean kafkaAway = !health.kafkaUsable() || ThreadReplacements.kafkaAway(root);
+        if (!replacements.replace(root, health.kafkaUsable())) {
             fatal = e;
             health.failed(String.valueOf(root));
             log.error("stream threads keep failing; stopping", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
         log.warn("a stream thread failed; replacing it (its tasks resume from their last commit){}",
-                ThreadReplacements.kafkaAway(root) ? ": Kafka is away, it waits for it" : "", e);
+                kafkaAway ? ": Kafka is away, it waits for it" : "", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 

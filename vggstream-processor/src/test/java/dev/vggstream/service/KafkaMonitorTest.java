@@ -37,6 +37,16 @@ class KafkaMonitorTest {
     }
 
     @Test
+    void kafkaCountsAsUnusableFromTheFirstBadLookAndUsableFromTheFirstGoodOne() {
+        monitor.observe(true, "leader not answering: results-0");
+        assertThat(health.kafkaUsable()).isFalse();
+        assertThat(health.ready()).as("readiness keeps its grace time").isTrue();
+
+        monitor.observe(true, null);
+        assertThat(health.kafkaUsable()).isTrue();
+    }
+
+    @Test
     void aLongerOutageTakesReadinessDownButNotLiveness() {
         monitor.observe(false, "no broker answers");
         now.addAndGet(10_000);

@@ -16,15 +16,15 @@ class ThreadReplacementsTest {
 
     @Test
     void aSixthFailureWithinAMinuteStopsTheProcessor() {
-        IntStream.range(0, 5).forEach(i -> assertThat(replacements.replace(new IllegalStateException("bug"))).isTrue());
+        IntStream.range(0, 5).forEach(i -> assertThat(replacements.replace(new IllegalStateException("bug"), true)).isTrue());
 
-        assertThat(replacements.replace(new IllegalStateException("bug"))).isFalse();
+        assertThat(replacements.replace(new IllegalStateException("bug"), true)).isFalse();
     }
 
     @Test
     void failuresSpreadOverMoreThanAMinuteAreAllReplaced() {
         for (int i = 0; i < 20; i++) {
-            assertThat(replacements.replace(new IllegalStateException("rare"))).isTrue();
+            assertThat(replacements.replace(new IllegalStateException("rare"), true)).isTrue();
             now.addAndGet(15_000);
         }
     }
@@ -32,18 +32,28 @@ class ThreadReplacementsTest {
     @Test
     void threadsThatGaveUpOnKafkaAreReplacedHoweverOftenTheyFail() {
         for (int i = 0; i < 30; i++) {
-            assertThat(replacements.replace(new TimeoutException("Task 0_3 did not make progress within 300000 ms")))
+            assertThat(replacements.replace(new TimeoutException("Task 0_3 did not make progress within 300000 ms"), true))
                     .isTrue();
-            assertThat(replacements.replace(new NotEnoughReplicasException("in sync 1 < 2"))).isTrue();
+            assertThat(replacements.replace(new NotEnoughReplicasException("in sync 1 < 2"), true)).isTrue();
             now.addAndGet(1_000);
         }
     }
 
     @Test
     void kafkaBeingAwayDoesNotUseUpTheAllowanceForRealFaults() {
-        IntStream.range(0, 10).forEach(i -> replacements.replace(new TimeoutException("brokers down")));
-        IntStream.range(0, 5).forEach(i -> assertThat(replacements.replace(new IllegalStateException("bug"))).isTrue());
+        IntStream.range(0, 10).forEach(i -> replacements.replace(new TimeoutException("brokers down"), true));
+        IntStream.range(0, 5).forEach(i -> assertThat(replacements.replace(new IllegalStateException("bug"), true)).isTrue());
 
-        assertThat(replacements.replace(new IllegalStateException("bug"))).isFalse();
+        assertThat(replacements.replace(new IllegalStateException("bug"), true)).isFalse();
+    }
+
+    @Test
+    void anyFailureWhileTheMonitorSeesKafkaUnusableIsReplacedWithoutCounting() {
+        IllegalStateException pending = new IllegalStateException(
+                "Cannot attempt operation `send` because the previous call to `commitTransaction` timed out");
+        IntStream.range(0, 10).forEach(i -> assertThat(replacements.replace(pending, false)).isTrue());
+        IntStream.range(0, 5).forEach(i -> assertThat(replacements.replace(pending, true)).isTrue());
+
+        assertThat(replacements.replace(pending, true)).isFalse();
     }
 }
