@@ -183,12 +183,20 @@ class ClusterFaultIT {
 
         void assertGuarantees() {
             assertThat(exitedByItself).as("the processor exited by itself:\n" + processor.output()).isFalse();
-            assertThat(lost).as("lost ids; " + this).isEmpty();
+            assertThat(lost).as("lost ids; " + this + "\nthe processor's warnings and errors:\n" + warnings())
+                    .isEmpty();
             assertThat(deadLetters).as("dead letters; " + this).isZero();
             assertThat(liveDown).as("liveness answered down; " + this).isZero();
             if (guarantee.equals("exactly_once_v2")) {
                 assertThat(duplicates).as("duplicates under exactly-once; " + this).isZero();
             }
+        }
+
+        /** What the processor logged at WARN or ERROR, for a failure message (its log dies with the test). */
+        private String warnings() {
+            return processor.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                    || l.startsWith("Caused by")).map(l -> l.length() > 300 ? l.substring(0, 300) : l)
+                    .collect(java.util.stream.Collectors.joining("\n"));
         }
 
         /** Printed and kept in the module's build directory (tests run from the repository root) for README. */
