@@ -154,7 +154,8 @@ public final class ConfigKeys {
 
     // ---- health
     public static final ConfigKey<Long> HEALTH_KAFKA_UNAVAILABLE_MS = duration("health.kafka-unavailable-ms", 15_000L,
-            0, TEN_MINUTES_MS, "How long no broker may answer, or an output topic stay below its min.insync.replicas, "
+            0, TEN_MINUTES_MS, "How long no broker may answer, or a topic the processor writes (results, dead letters, "
+                    + "buffer changelog) have a partition without an answering leader or below its min.insync.replicas, "
                     + "before readiness goes down.");
 
     // ---- shutdown

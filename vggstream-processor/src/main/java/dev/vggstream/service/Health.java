@@ -16,6 +16,7 @@ public final class Health {
     private volatile String failure;
     private volatile boolean kafkaConnected = true;
     private volatile String kafkaProblem;
+    private volatile boolean kafkaUsable = true;
 
     public void modelReady(boolean ready) {
         this.modelReady = ready;
@@ -36,6 +37,15 @@ public final class Health {
     /** Whether the last look at the cluster found a broker answering. */
     public void kafkaConnected(boolean connected) {
         this.kafkaConnected = connected;
+    }
+
+    /** Whether the last look at the cluster found it usable (no grace time: for deciding, not for readiness). */
+    public void kafkaUsable(boolean usable) {
+        this.kafkaUsable = usable;
+    }
+
+    public boolean kafkaUsable() {
+        return kafkaUsable;
     }
 
     /** Why Kafka has been unusable for too long, or null once it is usable again. */

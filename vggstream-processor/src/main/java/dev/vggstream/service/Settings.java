@@ -143,11 +143,25 @@ public final class Settings {
      * writes and restores it; it never reads the topic's configs, so DESCRIBE_CONFIGS is not asked for).
      */
     static List<KafkaPermissions.TopicAccess> internalAccess(AppConfig c) {
-        String changelog = c.kafkaApplicationId() + "-" + VggTopology.BUFFER_STORE + "-changelog";
+        String changelog = changelog(c);
         String key = "internal topic, prefixed kafka.application.id + '-'";
         return List.of(new KafkaPermissions.TopicAccess(changelog, AclOperation.CREATE, key),
                 new KafkaPermissions.TopicAccess(changelog, AclOperation.READ, key),
                 new KafkaPermissions.TopicAccess(changelog, AclOperation.WRITE, key));
+    }
+
+    /** The buffer's changelog, named by Kafka Streams: application id, store, {@code -changelog}. */
+    static String changelog(AppConfig c) {
+        return c.kafkaApplicationId() + "-" + VggTopology.BUFFER_STORE + "-changelog";
+    }
+
+    /**
+     * The topics the processor writes, which {@link KafkaMonitor} watches: results, dead letters and the buffer's
+     * changelog (every image waiting for its batch is written there; under exactly-once a changelog partition below
+     * min ISR fails the whole transaction, results included).
+     */
+    static List<String> writtenTopics(AppConfig c) {
+        return List.of(c.topicsOutput(), c.topicsDlq(), changelog(c));
     }
 
     /** What the processor does with each of its topics: the ACLs of docs/security.md rows 1, 3 and 4. */

@@ -19,8 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -37,7 +35,7 @@ import java.util.function.Function;
 public final class VggService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(VggService.class);
-    /** Stream threads replaced more often than this per minute mean a real fault: stop instead. */
+    /** Stream threads replaced more often than this per minute mean a real fault (unless Kafka is away): stop. */
     private static final int MAX_REPLACEMENTS_PER_MINUTE = 5;
 
     /** Hooks for metrics; all default to nothing. */
@@ -60,7 +58,8 @@ public final class VggService implements AutoCloseable {
     private final DeviceConfig device;
     private volatile KafkaMonitor monitor;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Deque<Long> replacements = new ArrayDeque<>();
+    private final ThreadReplacements replacements =
+            new ThreadReplacements(MAX_REPLACEMENTS_PER_MINUTE, System::currentTimeMillis);
     private final Properties admin;
     private final AtomicBoolean internalChecked = new AtomicBoolean();
     private volatile Throwable fatal;
@@ -121,8 +120,8 @@ public final class VggService implements AutoCloseable {
             ModelWatcher w = watcher;
             VggService service = launch(new KafkaStreams(topology, props),
                     streams -> new VggService(config, health, model, d, streams, w, device, admin));
-            service.monitor = KafkaMonitor.start(admin, List.of(config.topicsOutput(), config.topicsDlq()), health,
-                    config.healthKafkaUnavailableMs());
+            service.monitor = KafkaMonitor.start(admin, Settings.writtenTopics(config),
+                    replication.minIsr().orElse(1), health, config.healthKafkaUnavailableMs());
             return service;
         } catch (RuntimeException e) {
             if (watcher != null) {
@@ -209,20 +208,15 @@ public final class VggService implements AutoCloseable {
             log.error("{}. Stopping.", why);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        long now = System.currentTimeMillis();
-        synchronized (replacements) {
-            replacements.addLast(now);
-            while (!replacements.isEmpty() && now - replacements.peekFirst() > TimeUnit.MINUTES.toMillis(1)) {
-                replacements.pollFirst();
-            }
-            if (replacements.size() > MAX_REPLACEMENTS_PER_MINUTE) {
-                fatal = e;
-                health.failed(String.valueOf(root));
-                log.error("stream threads keep failing; stopping", e);
-                return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-            }
+        boolean kafkaAway = !health.kafkaUsable() || ThreadReplacements.kafkaAway(root);
+        if (!replacements.replace(root, health.kafkaUsable())) {
+            fatal = e;
+            health.failed(String.valueOf(root));
+            log.error("stream threads keep failing; stopping", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         }
-        log.warn("a stream thread failed; replacing it (its tasks resume from their last commit)", e);
+        log.warn("a stream thread failed; replacing it (its tasks resume from their last commit){}",
+                kafkaAway ? ": Kafka is away, it waits for it" : "", e);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
     }
 

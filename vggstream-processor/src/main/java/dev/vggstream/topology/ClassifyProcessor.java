@@ -77,6 +77,16 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         this.context = context;
         this.buffer = context.getStateStore(VggTopology.BUFFER_STORE);
         this.mailbox = new Mailbox();
+        // Kafka Streams re-initialises the same instance when it revives a task (closed dirty after a timeout or a
+        // corrupted state, e.g. a long broker outage under exactly-once): the store is then the only truth. Entries
+        // kept from before would wait for outcomes that the cancelled mailbox never delivers, and hold back every
+        // record behind them for good.
+        if (!waiting.isEmpty()) {
+            log.info("task {}: revived with {} images still waiting; the buffer store says what is owed",
+                    context.taskId(), waiting.size());
+        }
+        waiting.clear();
+        rejected.clear();
         resubmitBuffered();
         context.schedule(Duration.ofMillis(settings.punctuateIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
                 this::punctuate);

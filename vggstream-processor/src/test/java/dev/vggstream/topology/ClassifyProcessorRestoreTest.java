@@ -169,6 +169,27 @@ class ClassifyProcessorRestoreTest {
     }
 
     @Test
+    void aTaskRevivedOnTheSameInstanceAnswersWhatItsBufferHoldsOnceAndKeepsAnsweringNewRecords() throws Exception {
+        ClassifyProcessor p = start(BufferMode.COPY, SourceReader.NONE);
+        process(p, image(1, "a", 10));
+        process(p, image(2, "b", 20));
+        // Streams closes the task dirty and calls init again on the same processor, its store restored
+        p.close();
+        p.init(context);
+        process(p, image(3, "c", 30));
+        punctuate();
+
+        assertThat(forwardedIds(VggTopology.OUTPUT_SINK)).containsExactly("a", "b", "c");
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    private void process(ClassifyProcessor p, InputRecord r) {
+        context.setRecordMetadata(TOPIC, 0, r.offset());
+        p.process(new org.apache.kafka.streams.processor.api.Record<>(r.key(), r.value(), r.timestamp(),
+                r.headers()));
+    }
+
+    @Test
     void bothKindsSurviveTheChangelogFormat() {
         InputRecord a = image(7, "a", 10);
         BufferedRecord copy = BufferedRecord.copy(TOPIC, 0, 7, 99, a.key(), a.value(), a.headers(), 5);

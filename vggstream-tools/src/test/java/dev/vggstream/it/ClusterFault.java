@@ -73,6 +73,11 @@ enum ClusterFault {
             run.cluster().start();
             return "killed nodes " + two.stream().map(LocalKafkaBroker::nodeId).toList();
         }
+
+        @Override
+        boolean leavesKafkaUnusable() {
+            return true;
+        }
     },
     /** (f) as (e), and the processor is killed -9 and restarted while the two are down. */
     TWO_BROKERS_DOWN_AND_PROCESSOR_KILLED {
@@ -85,6 +90,26 @@ enum ClusterFault {
             hold(run.longOutage().minus(run.longOutage().dividedBy(3)));
             run.cluster().start();
             return "killed nodes " + two.stream().map(LocalKafkaBroker::nodeId).toList() + " and the processor";
+        }
+
+        @Override
+        boolean leavesKafkaUnusable() {
+            return true;
+        }
+    },
+    /** Every node killed -9 at once for the long outage, then started together (soak only, beyond the issue's list). */
+    ALL_BROKERS_DOWN {
+        @Override
+        String apply(ClusterRun run) {
+            run.cluster().nodes().forEach(LocalKafkaBroker::kill);
+            hold(run.longOutage());
+            run.cluster().start();
+            return "killed nodes " + run.cluster().nodeIds();
+        }
+
+        @Override
+        boolean leavesKafkaUnusable() {
+            return true;
         }
     },
     /** The processor alone killed -9 and restarted (only in the random soak). */
@@ -99,10 +124,22 @@ enum ClusterFault {
     /** Breaks something, waits, mends it; returns what it did. */
     abstract String apply(ClusterRun run);
 
+    /** Whether the processor's outputs stay unwritable for the whole long outage (readiness must go down). */
+    boolean leavesKafkaUnusable() {
+        return false;
+    }
+
     /** The faults of the issue, (a) to (f). */
     static List<ClusterFault> brokerFaults() {
         return List.of(INPUT_LEADER_KILLED, COORDINATOR_KILLED, ROLLING_RESTART, INPUT_LEADER_FROZEN,
                 TWO_BROKERS_DOWN, TWO_BROKERS_DOWN_AND_PROCESSOR_KILLED);
+    }
+
+    /** (a) to (f), and the whole cluster down. */
+    static List<ClusterFault> soakFaults() {
+        List<ClusterFault> all = new java.util.ArrayList<>(brokerFaults());
+        all.add(ALL_BROKERS_DOWN);
+        return all;
     }
 
     /** The leader of most input partitions and one more: the outputs lose their in-sync majority too. */

@@ -42,8 +42,10 @@ import static org.awaitility.Awaitility.await;
 class ClusterFaultIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(5);
-    private static final Duration LONG_OUTAGE = Duration.ofSeconds(30);
+    /** (d), (e), (f) and the whole cluster down last this long; -Dvggstream.soak.long-outage-s=75 for longer ones. */
+    private static final Duration LONG_OUTAGE = Duration.ofSeconds(Long.getLong("vggstream.soak.long-outage-s", 30));
     private static final Duration HEAL = Duration.ofSeconds(120);
+    private static final Duration KAFKA_UNAVAILABLE = Duration.ofSeconds(10);
 
     @TempDir
     static Path dir;
@@ -66,21 +68,31 @@ class ClusterFaultIT {
         r.assertGuarantees();
     }
 
-    /** All of (a)-(f) under both guarantees; -Dvggstream.soak.faults=TWO_BROKERS_DOWN,... and -Dvggstream.soak.guarantees pick some. */
+    /**
+     * All of (a)-(f), and all nodes down, under both guarantees; -Dvggstream.soak.faults=TWO_BROKERS_DOWN,... and
+     * -Dvggstream.soak.guarantees pick some.
+     */
     static Stream<Arguments> everyFaultUnderBothGuarantees() {
         List<String> faults = List.of(System.getProperty("vggstream.soak.faults", "").split(","));
-        List<String> guarantees = List.of(System.getProperty("vggstream.soak.guarantees",
-                "at_least_once,exactly_once_v2").split(","));
-        return ClusterFault.brokerFaults().stream()
+        return ClusterFault.soakFaults().stream()
                 .filter(f -> faults.contains("") || faults.contains(f.name()))
-                .flatMap(f -> guarantees.stream().map(g -> Arguments.of(f, g)));
+                .flatMap(f -> guarantees("at_least_once,exactly_once_v2").stream().map(g -> Arguments.of(f, g)));
+    }
+
+    /** The guarantees a soak runs under: -Dvggstream.soak.guarantees, else these. */
+    private static List<String> guarantees(String byDefault) {
+        return List.of(System.getProperty("vggstream.soak.guarantees", byDefault).split(","));
     }
 
     @Tag("soak")
     @ParameterizedTest(name = "{0} under {1}")
     @MethodSource("everyFaultUnderBothGuarantees")
     void eachFaultLosesNothingAndTheProcessorNeverExits(ClusterFault fault, String guarantee) throws Exception {
-        stream(guarantee, 2_000, 40, List.of(fault)).assertGuarantees();
+        Report r = stream(guarantee, 2_000, 40, List.of(fault));
+        r.assertGuarantees();
+        if (fault.leavesKafkaUnusable() && LONG_OUTAGE.toMillis() > 2 * KAFKA_UNAVAILABLE.toMillis()) {
+            assertThat(r.readyDown()).as("readiness went down during the outage; " + r).isPositive();
+        }
     }
 
     @Tag("soak")
@@ -92,7 +104,7 @@ class ClusterFaultIT {
         List<ClusterFault> all = new ArrayList<>(ClusterFault.brokerFaults());
         all.add(ClusterFault.PROCESSOR_KILLED);
         List<ClusterFault> drawn = Stream.generate(() -> all.get(random.nextInt(all.size()))).limit(faults).toList();
-        for (String guarantee : List.of("exactly_once_v2", "at_least_once")) {
+        for (String guarantee : guarantees("exactly_once_v2,at_least_once")) {
             stream(guarantee, events, 40, drawn).assertGuarantees();
         }
     }
@@ -103,16 +115,20 @@ class ClusterFaultIT {
         LocalKafkaCluster cluster = KafkaClusterExtension.sharedCluster();
         String bootstrap = cluster.bootstrapServers();
         StreamFixtures.Names names = StreamFixtures.Names.unique("clu");
+        int port = HealthProbe.freePort();
         Path cfg = StreamFixtures.config(dir, bootstrap, names, model, Map.of("kafka.processing.guarantee", guarantee,
                 "topics.partitions", "8", "batch.max-size", "16", "batch.max-wait-ms", "20",
                 // static membership: a restarted processor takes its old place at once
-                "kafka.group.instance.id", names.app() + "-a"));
+                "kafka.group.instance.id", names.app() + "-a",
+                "http.enabled", "true", "http.port", Integer.toString(port),
+                "health.kafka-unavailable-ms", Long.toString(KAFKA_UNAVAILABLE.toMillis())));
         Run run = new Run(cluster, names, cfg);
         run.processor = ProcessorProcess.start(cfg, Map.of());
         run.processor.awaitRunning(Duration.ofSeconds(180));
         List<Window> windows = new ArrayList<>();
         long begin = System.nanoTime();
-        try (ResultCounter counter = new ResultCounter(bootstrap, names.output());
+        try (HealthProbe health = new HealthProbe(port).watch();
+             ResultCounter counter = new ResultCounter(bootstrap, names.output());
              PacedProducer producer = new PacedProducer(bootstrap, names.input(), "c", Integer.MAX_VALUE, perSecond, 8)) {
             run.awaitFirstResults(counter);
             for (ClusterFault fault : faults) {
@@ -134,6 +150,7 @@ class ClusterFaultIT {
             run.checkAlive();
             Report r = new Report(guarantee, sent.size(), counter.lost(sent), counter.duplicates(),
                     deadLetters(bootstrap, names.dlq()), run.processorRestarts, run.exitedByItself,
+                    run.threadsReplaced(), health.looks(), health.liveDown(), health.readyDown(),
                     counter.longestGapNanos(begin, end) / 1_000_000,
                     windows.stream().map(w -> w.describe(counter)).toList(), run.processor);
             r.record();
@@ -159,16 +176,27 @@ class ClusterFaultIT {
     }
 
     private record Report(String guarantee, int events, List<String> lost, int duplicates, int deadLetters,
-                          int processorRestarts, boolean exitedByItself, long longestGapMs, List<String> faults,
+                          int processorRestarts, boolean exitedByItself, int threadsReplaced, int healthLooks,
+                          int liveDown,
+                          int readyDown, long longestGapMs, List<String> faults,
                           ProcessorProcess processor) {
 
         void assertGuarantees() {
             assertThat(exitedByItself).as("the processor exited by itself:\n" + processor.output()).isFalse();
-            assertThat(lost).as("lost ids; " + this).isEmpty();
+            assertThat(lost).as("lost ids; " + this + "\nthe processor's warnings and errors:\n" + warnings())
+                    .isEmpty();
             assertThat(deadLetters).as("dead letters; " + this).isZero();
+            assertThat(liveDown).as("liveness answered down; " + this).isZero();
             if (guarantee.equals("exactly_once_v2")) {
                 assertThat(duplicates).as("duplicates under exactly-once; " + this).isZero();
             }
+        }
+
+        /** What the processor logged at WARN or ERROR, for a failure message (its log dies with the test). */
+        private String warnings() {
+            return processor.output().lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")
+                    || l.startsWith("Caused by")).map(l -> l.length() > 300 ? l.substring(0, 300) : l)
+                    .collect(java.util.stream.Collectors.joining("\n"));
         }
 
         /** Printed and kept in the module's build directory (tests run from the repository root) for README. */
@@ -183,8 +211,11 @@ class ClusterFaultIT {
         @Override
         public String toString() {
             return String.format("cluster faults under %s: %d images, %d lost, %d duplicates, %d dead letters, "
-                            + "%d processor restarts (by the test), longest gap in results %d ms%n  %s", guarantee,
-                    events, lost.size(), duplicates, deadLetters, processorRestarts, longestGapMs,
+                            + "%d processor restarts (by the test), %d stream threads replaced, longest gap in results "
+                            + "%d ms, health looked at %d times: liveness down %d, readiness down %d%n  %s", guarantee,
+                    events, lost.size(), duplicates, deadLetters, processorRestarts, threadsReplaced, longestGapMs,
+                    healthLooks,
+                    liveDown, readyDown,
                     String.join("\n  ", faults));
         }
     }
@@ -196,6 +227,7 @@ class ClusterFaultIT {
         private final Path cfg;
         ProcessorProcess processor;
         int processorRestarts;
+        int replacedBefore;
         boolean exitedByItself;
 
         Run(LocalKafkaCluster cluster, StreamFixtures.Names names, Path cfg) {
@@ -234,11 +266,21 @@ class ClusterFaultIT {
             try {
                 checkAlive();
                 processor.kill();
+                replacedBefore += replaced(processor);
                 processorRestarts++;
                 processor = ProcessorProcess.start(cfg, Map.of());
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException("cannot restart the processor", e);
             }
+        }
+
+        /** Stream threads the processors of this run replaced after an uncaught exception (VggService logs each). */
+        int threadsReplaced() {
+            return replacedBefore + replaced(processor);
+        }
+
+        private static int replaced(ProcessorProcess p) {
+            return (int) p.output().lines().filter(l -> l.contains("a stream thread failed; replacing it")).count();
         }
 
         void checkAlive() {

@@ -7,9 +7,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,37 +39,26 @@ class KafkaOutageHealthIT {
     @Test
     void readinessGoesDownWhileNoBrokerAnswersAndComesBackWithTheBrokerWhileLivenessStaysUp(
             @KafkaBrokerExtension.Dedicated LocalKafkaBroker broker) throws Exception {
-        int port = freePort();
+        int port = HealthProbe.freePort();
+        HealthProbe probe = new HealthProbe(port);
         StreamFixtures.Names names = StreamFixtures.Names.unique("hlt");
         Path cfg = StreamFixtures.config(dir, broker.bootstrapServers(), names, model, Map.of("http.enabled", "true",
                 "http.port", Integer.toString(port), "health.kafka-unavailable-ms", "3000"));
         try (ProcessorProcess p = ProcessorProcess.start(cfg, Map.of())) {
-            await().atMost(Duration.ofSeconds(180)).until(() -> status(port, "/health/ready") == 200);
+            await().atMost(Duration.ofSeconds(180)).until(() -> probe.status("/health/ready") == 200);
             assertThat(metric(port, "vggstream_kafka_connected")).isEqualTo("1.0");
 
             broker.stop();
-            await().atMost(Duration.ofSeconds(60)).until(() -> status(port, "/health/ready") == 503);
-            assertThat(status(port, "/health/live")).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(60)).until(() -> probe.status("/health/ready") == 503);
+            assertThat(probe.status("/health/live")).isEqualTo(200);
             assertThat(metric(port, "vggstream_kafka_connected")).isEqualTo("0.0");
 
             broker.start();
-            await().atMost(Duration.ofSeconds(120)).until(() -> status(port, "/health/ready") == 200);
+            await().atMost(Duration.ofSeconds(120)).until(() -> probe.status("/health/ready") == 200);
             assertThat(metric(port, "vggstream_kafka_connected")).isEqualTo("1.0");
             assertThat(p.isAlive()).isTrue();
             assertThat(p.output()).contains("Kafka: no broker answers at", "Kafka usable again after")
                     .doesNotContain("could not be established");
-        }
-    }
-
-    private int status(int port, String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException e) {
-            return -1; // not listening yet
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 
@@ -81,11 +67,5 @@ class KafkaOutageHealthIT {
                 HttpResponse.BodyHandlers.ofString()).body();
         return body.lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")).findFirst()
                 .map(l -> l.substring(l.lastIndexOf(' ') + 1)).orElse("absent");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -90,6 +90,8 @@ public final class StreamFixtures {
         // like a camera that keeps its frames until Kafka is back: the cluster tests take two of three brokers
         // away for longer than the default 2 minutes once restarts are counted
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "600000");
+        // and, with every node down, waits for the topic's metadata rather than failing a send after 60 s
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "600000");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
