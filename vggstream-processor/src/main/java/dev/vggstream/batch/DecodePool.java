@@ -43,6 +43,7 @@ public final class DecodePool implements AutoCloseable {
     private static final int SETTLED = 2;
 
     private final BatchDispatcher dispatcher;
+    private final Step step;
     private final long timeoutNanos;
     private final LinkedBlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
@@ -75,11 +76,20 @@ public final class DecodePool implements AutoCloseable {
         }
     }
 
-    private DecodePool(BatchDispatcher dispatcher, int threads, long timeoutMs) {
+    /** What preparing one image is: the served model's pipeline, or a stand-in that is slow or hangs (tests). */
+    @FunctionalInterface
+    public interface Step {
+        Step PIPELINE = (model, image, dst) -> model.pipeline().prepare(image, dst, 0);
+
+        void prepare(ServedModel model, byte[] image, float[] dst) throws ImageException;
+    }
+
+    private DecodePool(BatchDispatcher dispatcher, int threads, long timeoutMs, Step step) {
         if (threads < 1 || timeoutMs < 1) {
             throw new IllegalArgumentException("a decode pool needs at least one thread and a timeout");
         }
         this.dispatcher = dispatcher;
+        this.step = step;
         this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
         for (int i = 0; i < threads; i++) {
             startWorker();
@@ -91,7 +101,12 @@ public final class DecodePool implements AutoCloseable {
 
     /** A pool of {@code threads} preparing images for {@code dispatcher}'s model, each within {@code timeoutMs}. */
     public static DecodePool start(BatchDispatcher dispatcher, int threads, long timeoutMs) {
-        return new DecodePool(dispatcher, threads, timeoutMs);
+        return new DecodePool(dispatcher, threads, timeoutMs, Step.PIPELINE);
+    }
+
+    /** A pool whose threads run {@code step} for each image instead of the model's pipeline. */
+    public static DecodePool start(BatchDispatcher dispatcher, int threads, long timeoutMs, Step step) {
+        return new DecodePool(dispatcher, threads, timeoutMs, step);
     }
 
     /** The size {@code image.decode-threads} defaults to: one thread per core. */
@@ -180,7 +195,7 @@ public final class DecodePool implements AutoCloseable {
         try {
             ServedModel model = dispatcher.source().peek();
             float[] pixels = new float[model.spec().floats()];
-            model.pipeline().prepare(j.image, pixels, 0);
+            step.prepare(model, j.image, pixels);
             if (j.settle(RUNNING)) {
                 dispatcher.submitReserved(new Pending(j.seq, j.image, model.spec(), pixels, j.receivedMs,
                         j.receivedNanos, j.mailbox));

@@ -56,7 +56,7 @@ class ClassifyProcessorRestoreTest {
 
     ClassifyProcessor start(BufferMode mode, SourceReader reader) {
         ClassifyProcessor p = new ClassifyProcessor(new ProcessorSettings(dispatcher, new EventParser(), 3, 5,
-                OutcomeListener.NONE, mode, reader, null));
+                OutcomeListener.NONE, mode, reader, null, null));
         p.init(context);
         return p;
     }
