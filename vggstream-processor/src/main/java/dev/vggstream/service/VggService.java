@@ -116,6 +116,8 @@ public final class VggService implements AutoCloseable {
         try {
             dispatcher = BatchDispatcher.async(model, Settings.batchSettings(config), listeners.batches());
             pool = Settings.decodePool(config, dispatcher);
+            log.info(pool == null ? "images decoded on the stream threads (image.decode-threads=0)"
+                    : "decode pool of {} threads (image.decode-threads)", Settings.decodeThreads(config));
             ProcessorSettings ps = Settings.processorSettings(config, dispatcher, listeners.outcomes(), props)
                     .withDecodePool(pool);
             Topology topology = VggTopology.build(Settings.topics(config), ps,
