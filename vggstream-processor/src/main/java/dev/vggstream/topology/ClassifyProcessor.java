@@ -41,10 +41,11 @@ import java.util.TreeSet;
 
 /**
  * Classifies one task's images: parse each record, keep it in the changelogged buffer store, have it prepared
- * (here, or in the instance's {@link DecodePool}) and handed to the shared {@link BatchDispatcher}, and forward its result (or dead letter) when the batch is done, in the
- * order the records arrived. A record leaves the buffer in the same commit that writes its result, so a record
- * whose offset is committed is always either in the changelog or answered: killing the process at any moment
- * loses nothing. On start (or after a rebalance) whatever the buffer holds is submitted again.
+ * (here, or in the instance's {@link DecodePool}) and handed to the shared {@link BatchDispatcher}, and forward its
+ * result (or dead letter) when the batch is done, in the order the records arrived. A record leaves the buffer in
+ * the same commit that writes its result, so a record whose offset is committed is always either in the changelog
+ * or answered: killing the process at any moment loses nothing. On start (or after a rebalance) whatever the buffer
+ * holds is submitted again.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -232,7 +233,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         };
     }
 
-    /** Where an image with a failed outcome was stopped: refused by the image code, or a bug before or in the model. */
+    /** Where an image with a failed outcome stopped: refused by the image code, or a bug before or in the model. */
     private static Stage failedAt(Outcome o) {
         if (o.error() instanceof ImageException ie) {
             return stageOf(ie);
