@@ -4,6 +4,8 @@ import dev.vggstream.image.ImageException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (refused, or a bug) gets a failed outcome in its task's mailbox and gives its room back: the task dead-letters it
  * alone, in its place.
  *
- * <p>A watchdog gives a frame that is still being prepared after {@code image.decode-timeout-ms} a TIMEOUT outcome.
+ * <p>A watchdog gives a frame that is still being prepared after {@code image.decode-timeout-ms} of its thread's
+ * CPU time (or ten times that of wall-clock time, for a thread blocked rather than computing) a TIMEOUT outcome.
  * Its thread cannot be stopped (a native decoder, say), so it is abandoned: whatever it produces later is dropped,
  * it ends when it returns, and a new thread takes its place while fewer than {@link #MAX_ABANDONED} abandoned ones
  * are still running. Past that the pool runs short; with no thread left, frames that waited longer than the
@@ -37,6 +40,13 @@ public final class DecodePool implements AutoCloseable {
 
     /** Abandoned (hung) threads still alive beyond which no replacement is started: bounds what hangs cost. */
     static final int MAX_ABANDONED = 4;
+    /**
+     * A frame times out when its thread has spent the timeout in CPU time on it, so a frame that is slow only
+     * because the machine is overloaded (a 4K frame waiting for a core) is not dead-lettered; a thread that is
+     * blocked rather than computing is declared hung after this many timeouts of wall-clock time.
+     */
+    static final int BLOCKED_FACTOR = 10;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private static final int QUEUED = 0;
     private static final int RUNNING = 1;
@@ -62,6 +72,7 @@ public final class DecodePool implements AutoCloseable {
         final long queuedAt = System.nanoTime();
         final AtomicInteger state = new AtomicInteger(QUEUED);
         volatile long startedAt;
+        volatile long startedCpu;
 
         Job(long seq, byte[] image, long receivedMs, long receivedNanos, Mailbox mailbox) {
             this.seq = seq;
@@ -149,9 +160,11 @@ public final class DecodePool implements AutoCloseable {
     private final class Worker implements Runnable {
         volatile Job current;
         volatile boolean abandoned;
+        volatile long threadId;
 
         @Override
         public void run() {
+            threadId = Thread.currentThread().getId();
             try {
                 while (!closed && !abandoned) {
                     Job j = queue.poll(100, TimeUnit.MILLISECONDS);
@@ -178,6 +191,7 @@ public final class DecodePool implements AutoCloseable {
                 return;
             }
             j.startedAt = System.nanoTime();
+            j.startedCpu = THREADS.getCurrentThreadCpuTime();
             if (!j.state.compareAndSet(QUEUED, RUNNING)) {
                 return; // timed out while queued (no thread was left)
             }
@@ -240,15 +254,28 @@ public final class DecodePool implements AutoCloseable {
     private void timeOutHung(long now) {
         for (Worker w : workers) {
             Job j = w.current;
-            if (j != null && now - j.startedAt > timeoutNanos && j.settle(RUNNING)) {
-                fail(j, timeout("preparing it took longer than " + timeoutMs() + " ms (image.decode-timeout-ms); "
-                        + "its decode thread was abandoned"));
+            if (j != null && hung(w, j, now) && j.settle(RUNNING)) {
+                fail(j, timeout("preparing it took longer than " + timeoutMs() + " ms of CPU time (image.decode-"
+                        + "timeout-ms), or blocked 10 times that; its decode thread was abandoned"));
                 w.abandoned = true;
                 abandonedAlive.incrementAndGet();
                 workers.remove(w);
                 replace();
             }
         }
+    }
+
+    /** Past the timeout in CPU time on the frame, or blocked for {@link #BLOCKED_FACTOR} timeouts of wall time. */
+    private boolean hung(Worker w, Job j, long now) {
+        long wall = now - j.startedAt;
+        if (wall <= timeoutNanos) {
+            return false;
+        }
+        long cpuNow = THREADS.getThreadCpuTime(w.threadId);
+        if (j.startedCpu < 0 || cpuNow < 0) {
+            return true; // no thread CPU clock here: wall-clock time is all there is
+        }
+        return cpuNow - j.startedCpu > timeoutNanos || wall > BLOCKED_FACTOR * timeoutNanos;
     }
 
     private void replace() {
