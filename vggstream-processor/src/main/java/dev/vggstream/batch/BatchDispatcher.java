@@ -103,16 +103,55 @@ public final class BatchDispatcher implements AutoCloseable {
      * task's buffer.
      */
     public void submit(Pending p) {
+        enqueue(p, false);
+    }
+
+    // ---- reservations: room taken before the image is prepared (the decode pool) ---------------------------------
+
+    /**
+     * Takes room for one image that is not prepared yet, waiting as {@link #submit} does: an image being decoded
+     * counts against {@link BatchSettings#maxInFlight()} like one waiting for inference. The caller then either
+     * {@link #submitReserved submits} it or {@link #unreserve releases} the room, exactly once.
+     */
+    public void reserve() {
+        lock.lock();
+        try {
+            awaitRoom();
+            inFlight++;
+            listener.inFlight(inFlight);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Submits an image whose room {@link #reserve} took; after close or a cancel the room is given back. */
+    public void submitReserved(Pending p) {
+        enqueue(p, true);
+    }
+
+    /** Gives back the room of a reserved image that will not be submitted (refused, timed out, cancelled). */
+    public void unreserve() {
+        release(1);
+    }
+
+    private void enqueue(Pending p, boolean reserved) {
         boolean runNow;
         lock.lock();
         try {
             if (closed || p.mailbox().isCancelled()) {
+                if (reserved) {
+                    inFlight--;
+                    listener.inFlight(inFlight);
+                    room.signalAll();
+                }
                 return;
             }
-            awaitRoom();
+            if (!reserved) {
+                awaitRoom();
+                inFlight++;
+                listener.inFlight(inFlight);
+            }
             queue.addLast(p);
-            inFlight++;
-            listener.inFlight(inFlight);
             work.signal();
             runNow = mode == Mode.INLINE && queue.size() >= settings.maxSize();
         } finally {

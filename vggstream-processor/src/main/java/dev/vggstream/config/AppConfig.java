@@ -299,6 +299,12 @@ public final class AppConfig {
         return get(ConfigKeys.IMAGE_DECODE_TIMEOUT_MS);
     }
 
+    /** {@code image.decode-threads}; empty when unset (one per core). */
+    public OptionalInt imageDecodeThreads() {
+        Integer n = get(ConfigKeys.IMAGE_DECODE_THREADS);
+        return n == null ? OptionalInt.empty() : OptionalInt.of(n);
+    }
+
     public String imageJpegDecoder() {
         return get(ConfigKeys.IMAGE_JPEG_DECODER);
     }

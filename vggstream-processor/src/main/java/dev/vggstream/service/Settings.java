@@ -1,6 +1,7 @@
 package dev.vggstream.service;
 
 import dev.vggstream.batch.BatchDispatcher;
+import dev.vggstream.batch.DecodePool;
 import dev.vggstream.batch.BatchSettings;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventLimits;
@@ -95,6 +96,16 @@ public final class Settings {
         return Math.max(50, Math.min(2_000, timeout / 5));
     }
 
+    /** The decode pool {@code image.decode-threads} asks for (one thread per core by default), or null for 0. */
+    public static DecodePool decodePool(AppConfig c, BatchDispatcher dispatcher) {
+        int threads = decodeThreads(c);
+        return threads == 0 ? null : DecodePool.start(dispatcher, threads, c.imageDecodeTimeoutMs());
+    }
+
+    public static int decodeThreads(AppConfig c) {
+        return c.imageDecodeThreads().orElseGet(DecodePool::defaultThreads);
+    }
+
     public static ImageLimits imageLimits(AppConfig c) {
         return new ImageLimits(c.imageMaxBytes(), c.imageMaxPixels(), c.imageMinSide(), c.imageDecodeTimeoutMs());
     }
@@ -114,7 +125,7 @@ public final class Settings {
         return new ProcessorSettings(dispatcher, new EventParser(eventLimits(c)), c.outputTopK(),
                 c.batchPunctuateIntervalMs(), outcomes, BufferMode.parse(c.batchBuffer()),
                 new KafkaSourceReader(streams, c.exactlyOnce()),
-                outputFormat(c));
+                outputFormat(c), null);
     }
 
     public static OutputFormat outputFormat(AppConfig c) {

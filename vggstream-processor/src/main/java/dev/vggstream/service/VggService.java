@@ -1,6 +1,7 @@
 package dev.vggstream.service;
 
 import dev.vggstream.batch.BatchDispatcher;
+import dev.vggstream.batch.DecodePool;
 import dev.vggstream.batch.BatchListener;
 import dev.vggstream.config.AppConfig;
 import dev.vggstream.event.EventParser;
@@ -53,6 +54,8 @@ public final class VggService implements AutoCloseable {
     private final Health health;
     private final ModelHolder model;
     private final BatchDispatcher dispatcher;
+    /** Null with {@code image.decode-threads=0}. */
+    private final DecodePool decodePool;
     private final KafkaStreams streams;
     private final ModelWatcher watcher;
     private final DeviceConfig device;
@@ -65,7 +68,9 @@ public final class VggService implements AutoCloseable {
     private volatile Throwable fatal;
 
     private VggService(AppConfig config, Health health, ModelHolder model, BatchDispatcher dispatcher,
-                       KafkaStreams streams, ModelWatcher watcher, DeviceConfig device, Properties admin) {
+                       DecodePool decodePool, KafkaStreams streams, ModelWatcher watcher, DeviceConfig device,
+                       Properties admin) {
+        this.decodePool = decodePool;
         this.admin = admin;
         this.config = config;
         this.health = health;
@@ -105,10 +110,15 @@ public final class VggService implements AutoCloseable {
         health.modelReady(true);
         listeners.models().served(model.info(), device.describe());
         BatchDispatcher dispatcher = null;
+        DecodePool pool = null;
         ModelWatcher watcher = null;
         try {
             dispatcher = BatchDispatcher.async(model, Settings.batchSettings(config), listeners.batches());
-            ProcessorSettings ps = Settings.processorSettings(config, dispatcher, listeners.outcomes(), props);
+            pool = Settings.decodePool(config, dispatcher);
+            log.info(pool == null ? "images decoded on the stream threads (image.decode-threads=0)"
+                    : "decode pool of {} threads (image.decode-threads)", Settings.decodeThreads(config));
+            ProcessorSettings ps = Settings.processorSettings(config, dispatcher, listeners.outcomes(), props)
+                    .withDecodePool(pool);
             Topology topology = VggTopology.build(Settings.topics(config), ps,
                     StreamsProperties.changelogConfig(config));
             log.debug("topology:\n{}", topology.describe());
@@ -117,15 +127,19 @@ public final class VggService implements AutoCloseable {
                         Settings.warmupSizes(config), config.modelPollIntervalMs());
             }
             BatchDispatcher d = dispatcher;
+            DecodePool p = pool;
             ModelWatcher w = watcher;
             VggService service = launch(new KafkaStreams(topology, props),
-                    streams -> new VggService(config, health, model, d, streams, w, device, admin));
+                    streams -> new VggService(config, health, model, d, p, streams, w, device, admin));
             service.monitor = KafkaMonitor.start(admin, Settings.writtenTopics(config),
                     replication.minIsr().orElse(1), health, config.healthKafkaUnavailableMs());
             return service;
         } catch (RuntimeException e) {
             if (watcher != null) {
                 watcher.close();
+            }
+            if (pool != null) {
+                pool.close();
             }
             if (dispatcher != null) {
                 dispatcher.close();
@@ -315,6 +329,9 @@ public final class VggService implements AutoCloseable {
         if (!clean) {
             log.warn("Kafka Streams did not close within {} s; unanswered images stay in the buffer changelog",
                     timeout.toSeconds());
+        }
+        if (decodePool != null) {
+            decodePool.close();
         }
         dispatcher.close();
         model.close();

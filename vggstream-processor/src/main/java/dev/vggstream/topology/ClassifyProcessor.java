@@ -1,6 +1,7 @@
 package dev.vggstream.topology;
 
 import dev.vggstream.batch.BatchDispatcher;
+import dev.vggstream.batch.DecodePool;
 import dev.vggstream.batch.ImageSpec;
 import dev.vggstream.batch.Mailbox;
 import dev.vggstream.batch.Outcome;
@@ -39,11 +40,12 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /**
- * Classifies one task's images: parse and prepare each record, keep it in the changelogged buffer store, hand it
- * to the shared {@link BatchDispatcher}, and forward its result (or dead letter) when the batch is done, in the
- * order the records arrived. A record leaves the buffer in the same commit that writes its result, so a record
- * whose offset is committed is always either in the changelog or answered: killing the process at any moment
- * loses nothing. On start (or after a rebalance) whatever the buffer holds is submitted again.
+ * Classifies one task's images: parse each record, keep it in the changelogged buffer store, have it prepared
+ * (here, or in the instance's {@link DecodePool}) and handed to the shared {@link BatchDispatcher}, and forward its
+ * result (or dead letter) when the batch is done, in the order the records arrived. A record leaves the buffer in
+ * the same commit that writes its result, so a record whose offset is committed is always either in the changelog
+ * or answered: killing the process at any moment loses nothing. On start (or after a rebalance) whatever the buffer
+ * holds is submitted again.
  */
 final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -156,16 +158,15 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /**
-     * Parses and prepares a record and submits it. A record that cannot be parsed or prepared is dead-lettered at
-     * once (or, while restoring, as soon as forwarding is allowed) and never enters the buffer.
+     * Parses a record, keeps it in the buffer and has it prepared and submitted: on this thread, or in the decode
+     * pool when there is one. A record that cannot be parsed (or, on this thread, prepared) is dead-lettered at
+     * once (or, while restoring, as soon as forwarding is allowed) and never enters the buffer; one the pool
+     * cannot prepare is dead-lettered from the mailbox, in its place.
      *
      * @return whether the record now waits in the buffer under {@code seq}
      */
     private boolean admit(long seq, InputRecord in, long receivedMs, long receivedNanos, boolean restoring) {
         ImageEvent event;
-        float[] pixels;
-        ServedModel model = settings.dispatcher().source().peek();
-        ImageSpec spec = model.spec();
         try {
             event = settings.parser().parse(in);
         } catch (EventException e) {
@@ -173,6 +174,22 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         } catch (RuntimeException e) {
             return unexpected(seq, in, e, restoring);
         }
+        DecodePool pool = settings.decodePool();
+        if (pool == null) {
+            return prepareHere(seq, in, event, receivedMs, receivedNanos, restoring);
+        }
+        // in the changelog and in line before the hand-over: a committed offset is still buffered or answered
+        keep(seq, in, event, receivedMs, receivedNanos, restoring);
+        pool.submit(seq, event.image(), receivedMs, receivedNanos, mailbox);
+        return true;
+    }
+
+    /** {@code image.decode-threads=0}: prepares on the stream thread, then keeps and submits. */
+    private boolean prepareHere(long seq, InputRecord in, ImageEvent event, long receivedMs, long receivedNanos,
+                                boolean restoring) {
+        ServedModel model = settings.dispatcher().source().peek();
+        ImageSpec spec = model.spec();
+        float[] pixels;
         try {
             pixels = new float[spec.floats()];
             model.pipeline().prepare(event.image(), pixels, 0);
@@ -181,6 +198,15 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         } catch (RuntimeException e) {
             return unexpected(seq, in, e, restoring);
         }
+        keep(seq, in, event, receivedMs, receivedNanos, restoring);
+        settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, receivedNanos,
+                mailbox));
+        return true;
+    }
+
+    /** Writes the record to the buffer store (unless restoring: it is there) and queues it for its outcome. */
+    private void keep(long seq, InputRecord in, ImageEvent event, long receivedMs, long receivedNanos,
+                      boolean restoring) {
         if (!restoring) {
             buffer.put(seq, settings.bufferMode() == BufferMode.REFERENCE
                     ? BufferedRecord.reference(in.topic(), in.partition(), in.offset(), in.timestamp(), receivedMs)
@@ -189,9 +215,6 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         waiting.addLast(new Entry(seq, in, event.id(), event.source(), event.timestampMs(), receivedNanos,
                 event.image()));
-        settings.dispatcher().submit(new Pending(seq, event.image(), spec, pixels, receivedMs, receivedNanos,
-                mailbox));
-        return true;
     }
 
     /** A bug met by one record (a parser or decoder exception that is not a verdict) costs that record only. */
@@ -220,6 +243,14 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
         };
     }
 
+    /** Where an image with a failed outcome stopped: refused by the image code, or a bug before or in the model. */
+    private static Stage failedAt(Outcome o) {
+        if (o.error() instanceof ImageException ie) {
+            return stageOf(ie);
+        }
+        return o.preparing() ? Stage.DECODE : Stage.INFERENCE;
+    }
+
     private void punctuate(long now) {
         settings.dispatcher().poll(now);
         drain();
@@ -238,8 +269,7 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
                     return;
                 }
                 if (o.failed()) {
-                    deadLetter(e.input(), o.error() instanceof ImageException ie ? stageOf(ie) : Stage.INFERENCE,
-                            o.error());
+                    deadLetter(e.input(), failedAt(o), o.error());
                 } else {
                     forwardResult(e, o);
                 }
@@ -279,7 +309,8 @@ final class ClassifyProcessor implements Processor<byte[], byte[], byte[], byte[
     @Override
     public void close() {
         if (mailbox != null) {
-            // What is still waiting stays in the changelogged buffer for the task's next owner.
+            // What is still waiting stays in the changelogged buffer for the task's next owner. The cancelled
+            // mailbox also tells the decode pool to drop this task's frames: the pool never touches the store.
             settings.dispatcher().cancel(mailbox);
         }
     }

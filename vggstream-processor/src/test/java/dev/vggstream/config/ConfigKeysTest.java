@@ -49,10 +49,10 @@ class ConfigKeysTest {
     }
 
     @Test
-    void keys_without_a_default_are_the_ones_the_model_or_the_cluster_decides() {
+    void keys_without_a_default_are_the_ones_the_model_the_cluster_or_the_machine_decides() {
         assertThat(ConfigKeys.all().stream().filter(k -> !k.hasDefault()).map(ConfigKey::name))
                 .containsExactlyInAnyOrder("model.labels", "model.preprocessing", "model.image-size",
-                        "topics.replication-factor", "output.cloudevents.source");
+                        "topics.replication-factor", "output.cloudevents.source", "image.decode-threads");
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vggstream.batch.BatchDispatcher;
 import dev.vggstream.batch.BatchListener;
 import dev.vggstream.batch.BatchSettings;
+import dev.vggstream.batch.DecodePool;
 import dev.vggstream.batch.FakeClassifier;
 import dev.vggstream.batch.ModelSource;
 import dev.vggstream.event.EventHeaders;
@@ -24,9 +25,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** A task that starts with records in its buffer (a crash or rebalance happened): what it does with each kind. */
 class ClassifyProcessorRestoreTest {
@@ -56,7 +61,7 @@ class ClassifyProcessorRestoreTest {
 
     ClassifyProcessor start(BufferMode mode, SourceReader reader) {
         ClassifyProcessor p = new ClassifyProcessor(new ProcessorSettings(dispatcher, new EventParser(), 3, 5,
-                OutcomeListener.NONE, mode, reader, null));
+                OutcomeListener.NONE, mode, reader, null, null));
         p.init(context);
         return p;
     }
@@ -149,6 +154,61 @@ class ClassifyProcessorRestoreTest {
         start(BufferMode.COPY, SourceReader.NONE);
         punctuate();
         assertThat(forwardedIds(VggTopology.OUTPUT_SINK)).containsExactly("a");
+    }
+
+    ClassifyProcessor startWithPool(DecodePool pool) {
+        ClassifyProcessor p = new ClassifyProcessor(new ProcessorSettings(dispatcher, new EventParser(), 3, 5,
+                OutcomeListener.NONE, BufferMode.COPY, SourceReader.NONE, null, pool));
+        p.init(context);
+        return p;
+    }
+
+    void bufferCopy(long seq, InputRecord r) {
+        buffer.put(seq, BufferedRecord.copy(TOPIC, 0, r.offset(), r.timestamp(), r.key(), r.value(), r.headers(), 5));
+    }
+
+    @Test
+    void bufferedRecordsAreResubmittedThroughTheDecodePoolAndAnsweredInTheirOrder() throws Exception {
+        bufferCopy(3, image(7, "a", 10));
+        bufferCopy(4, image(8, "b", 20));
+        bufferCopy(5, image(9, "c", 30));
+        try (DecodePool pool = DecodePool.start(dispatcher, 3, 60_000)) {
+            startWithPool(pool);
+            await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                punctuate();
+                return forwardedIds(VggTopology.OUTPUT_SINK).size() == 3;
+            });
+        }
+        assertThat(forwardedIds(VggTopology.OUTPUT_SINK)).containsExactly("a", "b", "c");
+        assertThat(buffer.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void aTaskClosedWhileItsFramesAreInThePoolLeavesThemBufferedAndThePoolNeverTouchesItsStore() {
+        CountDownLatch release = new CountDownLatch(1);
+        try (DecodePool pool = DecodePool.start(dispatcher, 2, 60_000, (m, image, dst) -> {
+            m.pipeline().prepare(image, dst, 0);
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        })) {
+            ClassifyProcessor p = startWithPool(pool);
+            for (long offset = 11; offset < 13; offset++) {
+                InputRecord a = image(offset, "id-" + offset, 10);
+                context.setRecordMetadata(TOPIC, 0, offset);
+                p.process(new org.apache.kafka.streams.processor.api.Record<>(a.key(), a.value(), a.timestamp(),
+                        a.headers()));
+            }
+            assertThat(dispatcher.inFlight()).as("both frames hold room while in the pool").isEqualTo(2);
+            p.close();
+            buffer.close();
+            release.countDown();
+            await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.inFlight() == 0);
+        }
+        assertThat(model.batchSizes()).as("a closed task's frames are not classified").isEmpty();
+        assertThat(context.forwarded()).isEmpty();
     }
 
     @Test

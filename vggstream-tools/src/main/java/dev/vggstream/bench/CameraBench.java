@@ -28,6 +28,8 @@ final class CameraBench {
 
     /** Measured backlogs per side; the case reports the median of their rates and of the rounds' ratios. */
     private static final int ROUNDS = 3;
+    /** batch.max-wait-ms of the decode pool case: long enough for batches of several 1080p frames. */
+    private static final long POOL_WAIT_MS = 250;
 
     /** The goals and notes part 10 adds, and the CPU per frame part 11 plans with ("1920x1080 auto" to ms). */
     record Result(List<Goal> goals, Map<String, String> notes, List<String[]> rows, List<Chart.Panel> panels,
@@ -84,6 +86,10 @@ final class CameraBench {
         b.ceiling("3840x2160", frames.frames().get("3840x2160"), tiny224, b.n(40), 0, bars);
         panels.add(new Chart.Panel("10. Camera frames, pipeline ceiling (near-free 224 px model): auto vs exact",
                 "frames/s", bars));
+        List<byte[]> hd = frames.frames().get("1920x1080");
+        b.decodePool("JPEG decoder jdk (the default)", hd, tiny224, b.n(120), Map.of(), 1.7);
+        b.decodePool("libjpeg-turbo, jpeg-scale auto", hd, tiny224, b.n(150),
+                Map.of("image.jpeg-decoder", "libjpeg-turbo", "image.jpeg-scale", "auto"), 0);
         return new Result(b.goals, b.notes, b.rows, panels, b.cpuMsPerFrame);
     }
 
@@ -242,26 +248,13 @@ final class CameraBench {
      */
     private void ceiling(String size, List<byte[]> frames, Path model, int count, double goal,
                          List<Chart.Bar> bars) throws Exception {
-        StreamBench.Setup exactSetup = setup("camera-" + size + "-exact", model, frames, count, "exact");
-        StreamBench.Setup autoSetup = setup("camera-" + size + "-auto", model, frames, count, "auto");
-        List<StreamBench.Outcome> exact = new ArrayList<>();
-        List<StreamBench.Outcome> auto = new ArrayList<>();
-        List<Double> ratios = new ArrayList<>();
-        try (StreamBench.Session e = StreamBench.Session.open(bootstrap, exactSetup, work, cpu);
-             StreamBench.Session a = StreamBench.Session.open(bootstrap, autoSetup, work, cpu)) {
-            StreamBench.backlog(e, count);
-            StreamBench.backlog(a, count);
-            for (int r = 0; r < ROUNDS; r++) {
-                StreamBench.Outcome oe = StreamBench.backlog(e, count);
-                StreamBench.Outcome oa = StreamBench.backlog(a, count);
-                exact.add(oe);
-                auto.add(oa);
-                ratios.add(oa.imagesPerSecond() / oe.imagesPerSecond());
-            }
-        }
+        Turns t = inTurns(setup("camera-" + size + "-exact", model, frames, count, "exact"),
+                setup("camera-" + size + "-auto", model, frames, count, "auto"), count);
+        List<StreamBench.Outcome> exact = t.base();
+        List<StreamBench.Outcome> auto = t.other();
         StreamBench.Outcome me = BenchSuite.median(exact);
         StreamBench.Outcome ma = BenchSuite.median(auto);
-        double ratio = median(ratios);
+        double ratio = t.ratio();
         recordSide(size, "exact", me, bars);
         recordSide(size, "auto", ma, bars);
         notes.put("camera ceiling " + size + ", each round exact/auto", rounds(exact, auto));
@@ -273,6 +266,75 @@ final class CameraBench {
                 + "%s); pipeline CPU per frame auto %.2f ms, exact %.2f ms", size, ma.imagesPerSecond(),
                 me.imagesPerSecond(), ratio, rounds(exact, auto), cpuMsPerFrame.get(size + " auto"),
                 cpuMsPerFrame.get(size + " exact")));
+    }
+
+    /** Each side's backlogs and the median of the rounds' other/base ratios. */
+    private record Turns(List<StreamBench.Outcome> base, List<StreamBench.Outcome> other, double ratio) {
+    }
+
+    /**
+     * Two processors open side by side (the idle one polls, nothing more), a backlog of each in turns: one not
+     * counted (the JIT compiles), then {@link #ROUNDS}, each pair measured seconds apart on this drifting machine.
+     */
+    private Turns inTurns(StreamBench.Setup baseSetup, StreamBench.Setup otherSetup, int count) throws Exception {
+        List<StreamBench.Outcome> base = new ArrayList<>();
+        List<StreamBench.Outcome> other = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
+        try (StreamBench.Session b = StreamBench.Session.open(bootstrap, baseSetup, work, cpu);
+             StreamBench.Session o = StreamBench.Session.open(bootstrap, otherSetup, work, cpu)) {
+            StreamBench.backlog(b, count);
+            StreamBench.backlog(o, count);
+            for (int r = 0; r < ROUNDS; r++) {
+                StreamBench.Outcome ob = StreamBench.backlog(b, count);
+                StreamBench.Outcome oo = StreamBench.backlog(o, count);
+                base.add(ob);
+                other.add(oo);
+                ratios.add(oo.imagesPerSecond() / ob.imagesPerSecond());
+            }
+        }
+        return new Turns(base, other, median(ratios));
+    }
+
+    // ---- decode pool ---------------------------------------------------------------------------------------------
+
+    /**
+     * One partition (one camera) of 1080p frames on one stream thread: decoded on that thread
+     * ({@code image.decode-threads=0}) against the decode pool at its default size (a thread per core), in turns.
+     * Without the pool a partition's frames use one core at most, whatever the instance has.
+     */
+    private void decodePool(String decoder, List<byte[]> frames, Path model, int count, Map<String, String> extra,
+                            double goal) throws Exception {
+        Map<String, String> common = new java.util.HashMap<>(extra);
+        common.put("inference.intra-op-threads", "1");
+        common.put("inference.inter-op-threads", "1");
+        String tag = extra.isEmpty() ? "jdk" : "turbo";
+        // batches of several frames on both sides: the near-free model's per-call cost (about 8 ms of TensorFlow
+        // CPU for a batch of one here) would otherwise take the second core the pool needs
+        StreamBench.Setup streamThread = new StreamBench.Setup("pool-" + tag + "-off", model, 1, 1, 16, POOL_WAIT_MS,
+                "at_least_once", Payloads.Encoding.RAW, frames, count, 1, common)
+                .with(Map.of("image.decode-threads", "0"));
+        StreamBench.Setup pooled = new StreamBench.Setup("pool-" + tag + "-on", model, 1, 1, 16, POOL_WAIT_MS,
+                "at_least_once", Payloads.Encoding.RAW, frames, count, 1, common);
+        Turns t = inTurns(streamThread, pooled, count);
+        StreamBench.Outcome off = BenchSuite.median(t.base());
+        StreamBench.Outcome on = BenchSuite.median(t.other());
+        for (StreamBench.Outcome o : List.of(off, on)) {
+            String side = o == off ? "decode-threads=0" : "decode pool (default)";
+            rows.add(new String[] {"camera-decode-pool", "1920x1080 " + decoder + ", " + side, o.name(),
+                    Goal.fmt(o.imagesPerSecond()), Goal.fmt(o.meanBatchSize()), Goal.fmt(o.p50Ms()),
+                    Goal.fmt(o.p99Ms()), Goal.fmt(o.images())});
+            notes.put("CPU per frame, one partition 1080p, " + decoder + ", " + side, BenchSuite.cpuSplit(o));
+        }
+        String item = String.format(Locale.ROOT, "10. one partition of 1080p frames (%s): decode pool / "
+                        + "decode-threads=0 (%.0f vs %.0f frames/s; processor CPU per frame %.1f vs %.1f ms)", decoder,
+                on.imagesPerSecond(), off.imagesPerSecond(), on.cpuMs()[CpuMeter.PROCESSOR],
+                off.cpuMs()[CpuMeter.PROCESSOR]);
+        goals.add(goal > 0 ? Goal.atLeast(item, t.ratio(), goal, "x") : Goal.report(item, Goal.fmt(t.ratio()) + "x"));
+        notes.put("decode pool, one partition 1080p, " + decoder + ", each round off/on", rounds(t.base(), t.other()));
+        say.accept(String.format(Locale.ROOT, "   one partition, 1080p, %s: pool %.0f frames/s, stream thread %.0f "
+                        + "frames/s, ratio %.2fx (rounds %s); processor CPU per frame %.2f vs %.2f ms", decoder,
+                on.imagesPerSecond(), off.imagesPerSecond(), t.ratio(), rounds(t.base(), t.other()),
+                on.cpuMs()[CpuMeter.PROCESSOR], off.cpuMs()[CpuMeter.PROCESSOR]));
     }
 
     private void recordSide(String size, String mode, StreamBench.Outcome o, List<Chart.Bar> bars) {

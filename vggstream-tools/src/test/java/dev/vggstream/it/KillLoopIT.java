@@ -88,6 +88,7 @@ class KillLoopIT {
         int done = 0;
         ProcessorProcess p = ProcessorProcess.start(cfg, Map.of());
         p.awaitRunning(Duration.ofSeconds(120)); // it has created the topics
+        assertThat(p.output()).as("frames are decoded in the pool (the default)").contains("decode pool of");
         try (KafkaConsumer<byte[], byte[]> out = StreamFixtures.consumer(bootstrap, names.output(), true)) {
             try (PacedProducer producer = new PacedProducer(bootstrap, names.input(), "e", events, perSecond, 8)) {
                 while (done < kills) {

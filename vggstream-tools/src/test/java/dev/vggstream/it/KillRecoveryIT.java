@@ -55,6 +55,7 @@ class KillRecoveryIT {
         List<String> ids;
         try (ProcessorProcess p = ProcessorProcess.start(first, Map.of())) {
             p.awaitRunning(Duration.ofSeconds(90));
+            assertThat(p.output()).as("frames are decoded in the pool (the default)").contains("decode pool of");
             System.out.println(java.time.LocalTime.now() + " running; sending");
             ids = StreamFixtures.sendImages(bootstrap, names.input(), "k", IMAGES, 4);
             awaitCommittedOffsets(bootstrap, names.app(), IMAGES);
