@@ -299,7 +299,7 @@ public final class AppConfig {
         return get(ConfigKeys.IMAGE_DECODE_TIMEOUT_MS);
     }
 
-    /** {@code image.decode-threads}; empty when unset (one per core). */
+    /** {@code image.decode-threads} (0 by default: no pool). */
     public OptionalInt imageDecodeThreads() {
         Integer n = get(ConfigKeys.IMAGE_DECODE_THREADS);
         return n == null ? OptionalInt.empty() : OptionalInt.of(n);

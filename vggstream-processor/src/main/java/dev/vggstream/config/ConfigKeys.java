@@ -111,9 +111,10 @@ public final class ConfigKeys {
             "Images with a smaller width or height are refused: too small to classify.");
     public static final ConfigKey<Long> IMAGE_DECODE_TIMEOUT_MS = duration("image.decode-timeout-ms", 2_000L, 1,
             TEN_MINUTES_MS, "Longest one image may take to decode before it goes to the dead-letter topic.");
-    public static final ConfigKey<Integer> IMAGE_DECODE_THREADS = integer("image.decode-threads", null, 0, 1024,
-            "Threads per instance decoding and preparing images, so one partition's frames use every core; empty: "
-                    + "one per core; 0: on the stream threads (one core per partition at most).");
+    public static final ConfigKey<Integer> IMAGE_DECODE_THREADS = integer("image.decode-threads", 0, 0, 1024,
+            "Threads per instance decoding and preparing images (the decode pool), so one partition's frames can use "
+                    + "every core; 0: on the stream threads (one core per partition at most), which measured faster "
+                    + "on two cores for thumbnails and HD frames alike.");
     public static final ConfigKey<String> IMAGE_JPEG_DECODER = oneOf("image.jpeg-decoder", "jdk",
             "JPEG decoder: jdk (refuses corrupt entropy-coded data) or libjpeg-turbo (TensorFlow's, about twice as "
                     + "fast, Pillow's pixels; like Pillow it decodes corrupt data instead of refusing it).",

@@ -96,7 +96,7 @@ public final class Settings {
         return Math.max(50, Math.min(2_000, timeout / 5));
     }
 
-    /** The decode pool {@code image.decode-threads} asks for (one thread per core by default), or null for 0. */
+    /** The decode pool {@code image.decode-threads} asks for, or null for 0 (the default). */
     public static DecodePool decodePool(AppConfig c, BatchDispatcher dispatcher) {
         int threads = decodeThreads(c);
         return threads == 0 ? null : DecodePool.start(dispatcher, threads, c.imageDecodeTimeoutMs());

@@ -52,7 +52,7 @@ class ConfigKeysTest {
     void keys_without_a_default_are_the_ones_the_model_the_cluster_or_the_machine_decides() {
         assertThat(ConfigKeys.all().stream().filter(k -> !k.hasDefault()).map(ConfigKey::name))
                 .containsExactlyInAnyOrder("model.labels", "model.preprocessing", "model.image-size",
-                        "topics.replication-factor", "output.cloudevents.source", "image.decode-threads");
+                        "topics.replication-factor", "output.cloudevents.source");
     }
 
     @Test

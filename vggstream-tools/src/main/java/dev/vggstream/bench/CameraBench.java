@@ -1,5 +1,6 @@
 package dev.vggstream.bench;
 
+import dev.vggstream.batch.DecodePool;
 import dev.vggstream.image.ImageDecoder;
 import dev.vggstream.image.ImageException;
 import dev.vggstream.image.ImageLimits;
@@ -299,7 +300,7 @@ final class CameraBench {
 
     /**
      * One partition (one camera) of 1080p frames on one stream thread: decoded on that thread
-     * ({@code image.decode-threads=0}) against the decode pool at its default size (a thread per core), in turns.
+     * ({@code image.decode-threads=0}, the default) against a decode pool of a thread per core, in turns.
      * Without the pool a partition's frames use one core at most, whatever the instance has.
      */
     private void decodePool(String decoder, List<byte[]> frames, Path model, int count, Map<String, String> extra,
@@ -314,7 +315,8 @@ final class CameraBench {
                 "at_least_once", Payloads.Encoding.RAW, frames, count, 1, common)
                 .with(Map.of("image.decode-threads", "0"));
         StreamBench.Setup pooled = new StreamBench.Setup("pool-" + tag + "-on", model, 1, 1, 16, POOL_WAIT_MS,
-                "at_least_once", Payloads.Encoding.RAW, frames, count, 1, common);
+                "at_least_once", Payloads.Encoding.RAW, frames, count, 1, common)
+                .with(Map.of("image.decode-threads", Integer.toString(DecodePool.defaultThreads())));
         Turns t = inTurns(streamThread, pooled, count);
         StreamBench.Outcome off = BenchSuite.median(t.base());
         StreamBench.Outcome on = BenchSuite.median(t.other());

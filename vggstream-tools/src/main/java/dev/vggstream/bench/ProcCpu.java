@@ -20,7 +20,7 @@ final class ProcCpu {
     private static final long NANOS_PER_TICK = 10_000_000L;
     /** A child JVM's thread kinds, in report order; "other" is what none of them claims (TensorFlow's pool). */
     static final List<String> JVM_PARTS = List.of("stream threads", "inference thread", "Kafka clients' threads",
-            "JIT compiler", "garbage collector", "other threads (TensorFlow's pool, ...)");
+            "JIT compiler", "garbage collector", "other threads (TensorFlow's pool, ...)", "decode pool threads");
 
     private ProcCpu() {
     }
@@ -68,6 +68,9 @@ final class ProcCpu {
     static String kind(String name) {
         if (name.contains("StreamThread")) {
             return JVM_PARTS.get(0);
+        }
+        if (name.startsWith("vggstream-decod")) {
+            return JVM_PARTS.get(6);
         }
         if (name.startsWith("vggstream-infer")) {
             return JVM_PARTS.get(1);

@@ -16,6 +16,7 @@ class ProcCpuTest {
     void threadsAreGroupedByTheirShortenedNativeNames() {
         assertThat(ProcCpu.kind("v-StreamThread-")).isEqualTo("stream threads");
         assertThat(ProcCpu.kind("vggstream-infer")).isEqualTo("inference thread");
+        assertThat(ProcCpu.kind("vggstream-decod")).isEqualTo("decode pool threads");
         assertThat(ProcCpu.kind("kafka-producer-")).isEqualTo("Kafka clients' threads");
         assertThat(ProcCpu.kind("C2 CompilerThre")).isEqualTo("JIT compiler");
         assertThat(ProcCpu.kind("GC Thread#0")).isEqualTo("garbage collector");

@@ -80,7 +80,8 @@ class KillLoopIT {
         // static membership: the restarted instance takes its old place at once instead of waiting for the dead
         // member's session to expire
         Path cfg = StreamFixtures.config(dir, bootstrap, names, model, Map.of("kafka.processing.guarantee", guarantee,
-                "batch.max-size", "16", "batch.max-wait-ms", "20", "kafka.group.instance.id", names.app() + "-a"));
+                "batch.max-size", "16", "batch.max-wait-ms", "20", "kafka.group.instance.id", names.app() + "-a",
+                "image.decode-threads", "2"));
         Random random = new Random(seed);
         Results results = new Results();
         List<Long> toRunning = new ArrayList<>();
@@ -88,7 +89,7 @@ class KillLoopIT {
         int done = 0;
         ProcessorProcess p = ProcessorProcess.start(cfg, Map.of());
         p.awaitRunning(Duration.ofSeconds(120)); // it has created the topics
-        assertThat(p.output()).as("frames are decoded in the pool (the default)").contains("decode pool of");
+        assertThat(p.output()).as("frames are decoded in the pool (image.decode-threads=2)").contains("decode pool of");
         try (KafkaConsumer<byte[], byte[]> out = StreamFixtures.consumer(bootstrap, names.output(), true)) {
             try (PacedProducer producer = new PacedProducer(bootstrap, names.input(), "e", events, perSecond, 8)) {
                 while (done < kills) {

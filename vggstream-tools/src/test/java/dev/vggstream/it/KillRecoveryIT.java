@@ -47,7 +47,7 @@ class KillRecoveryIT {
         String bootstrap = KafkaBrokerExtension.bootstrapServers();
         StreamFixtures.Names names = StreamFixtures.Names.unique("kill");
         Map<String, String> common = new HashMap<>(Map.of("kafka.processing.guarantee", guarantee,
-                "batch.max-in-flight", "1024", "batch.max-size", "1024"));
+                "batch.max-in-flight", "1024", "batch.max-size", "1024", "image.decode-threads", "2"));
         // first life: batches never fill and wait a minute, so every image sits in the buffer
         Map<String, String> holding = new HashMap<>(common);
         holding.put("batch.max-wait-ms", "60000");
@@ -55,7 +55,7 @@ class KillRecoveryIT {
         List<String> ids;
         try (ProcessorProcess p = ProcessorProcess.start(first, Map.of())) {
             p.awaitRunning(Duration.ofSeconds(90));
-            assertThat(p.output()).as("frames are decoded in the pool (the default)").contains("decode pool of");
+            assertThat(p.output()).as("frames are decoded in the pool (image.decode-threads=2)").contains("decode pool of");
             System.out.println(java.time.LocalTime.now() + " running; sending");
             ids = StreamFixtures.sendImages(bootstrap, names.input(), "k", IMAGES, 4);
             awaitCommittedOffsets(bootstrap, names.app(), IMAGES);
