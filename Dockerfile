@@ -2,7 +2,7 @@
 #
 # vggstream images. Targets:
 #   runtime      (default) the processor, CPU TensorFlow natives on a slim JRE 17:  docker build -t vggstream .
-#   runtime-gpu  the processor, CUDA 12 + cuDNN 9 natives (mvn -Pgpu):  docker build --target runtime-gpu -t vggstream:gpu .
+#                with DEVICE=gpu, CUDA 12 + cuDNN 9 natives (mvn -Pgpu):  docker build --build-arg DEVICE=gpu -t vggstream:gpu .
 #   tools        the whole vggstream command (model build/train, bench, ...):  docker build --target tools -t vggstream-tools .
 # The processor images hold the vggstream-processor module's jar, which runs only `run`: no Kafka broker, no
 # trainer, no benchmark. All build from a clean checkout; the build stages need Maven Central and nothing else.
@@ -11,6 +11,8 @@ ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG JRE_IMAGE=eclipse-temurin:17-jre
 # TensorFlow Java 1.1.0's GPU natives link against CUDA 12 and cuDNN 9; any CUDA 12.x runtime image with cuDNN 9 fits.
 ARG CUDA_IMAGE=nvidia/cuda:12.6.3-cudnn-runtime-ubuntu22.04
+# The processor's device: cpu or gpu (the runtime stage starts from processor-cpu or processor-gpu).
+ARG DEVICE=cpu
 
 # ---- sources, shared by both builds -----------------------------------------------------------------------------
 FROM ${MAVEN_IMAGE} AS sources
@@ -59,41 +61,36 @@ USER 10001:10001
 ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
 CMD ["--help"]
 
-# ---- runtime: GPU -------------------------------------------------------------------------------------------------
-# The CUDA images carry no Java: the same user and folders as in `app`, on CUDA, with app's JRE.
-FROM ${CUDA_IMAGE} AS runtime-gpu
+# ---- the processor on CPU: the slim JRE with the CPU natives' jar --------------------------------------------------
+FROM app AS processor-cpu
+COPY --from=build /vggstream.jar /app/vggstream.jar
+
+# ---- the processor on GPU: CUDA 12 + cuDNN 9 with app's JRE, user, folders and configuration ------------------------
+# The CUDA images carry no Java. Temurin's JRE is built against an old glibc, so it runs on the CUDA image's Ubuntu.
+FROM ${CUDA_IMAGE} AS processor-gpu
 ENV JAVA_HOME=/opt/java/openjdk
 ENV PATH="${JAVA_HOME}/bin:${PATH}"
-# Temurin's JRE is built against an old glibc, so it runs on the CUDA image's Ubuntu as it is.
 COPY --from=app /opt/java/openjdk /opt/java/openjdk
 RUN groupadd --system --gid 10001 vggstream \
  && useradd --system --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin vggstream \
  && mkdir -p /models \
  && chown 10001:10001 /models
 COPY --from=app /app /app
-WORKDIR /app
 COPY --from=build-gpu /vggstream.jar /app/vggstream.jar
-# In a container the endpoints must be reachable from outside it (probes, Prometheus).
-ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
-    VGGSTREAM_MODEL_PATH=/models/vgg \
-    VGGSTREAM_INFERENCE_DEVICE=gpu \
+ENV VGGSTREAM_INFERENCE_DEVICE=gpu \
     TF_CPP_MIN_LOG_LEVEL=1 \
     JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError -XX:InlineSmallCode=1000 -XX:FreqInlineSize=100"
-USER 10001:10001
-EXPOSE 8080
-# bash's /dev/tcp: neither curl nor wget is needed in the image.
-HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${VGGSTREAM_HTTP_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
-ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]
-CMD ["run"]
 
-# ---- runtime: CPU (the default target, so it comes last) ----------------------------------------------------------
-FROM app AS runtime
-COPY --from=build /vggstream.jar /app/vggstream.jar
+# ---- runtime: the processor on DEVICE (the default target, so it comes last) ----------------------------------------
+# One stage for both devices: the build argument picks the stage above it starts from (BuildKit builds only that one).
+FROM processor-${DEVICE} AS runtime
+WORKDIR /app
+# In a container the endpoints must be reachable from outside it (probes, Prometheus).
 ENV VGGSTREAM_HTTP_HOST=0.0.0.0 \
     VGGSTREAM_MODEL_PATH=/models/vgg
 USER 10001:10001
 EXPOSE 8080
+# bash's /dev/tcp: neither curl nor wget is needed in the image.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=120s --retries=3 \
     CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/${VGGSTREAM_HTTP_PORT:-8080} && printf 'GET /health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 ENTRYPOINT ["java", "-jar", "/app/vggstream.jar"]

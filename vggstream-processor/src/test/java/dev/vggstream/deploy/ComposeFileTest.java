@@ -144,7 +144,8 @@ class ComposeFileTest {
     void theGpuProcessorIsAProfileThatReservesAnNvidiaGpuAndUsesTheGpuImage() {
         JsonNode gpu = composeService("processor-gpu");
         assertThat(gpu.path("profiles")).extracting(JsonNode::asText).containsExactly("gpu");
-        assertThat(gpu.path("build").path("target").asText()).isEqualTo("runtime-gpu");
+        assertThat(gpu.path("build").path("target").asText()).isEqualTo("runtime");
+        assertThat(gpu.path("build").path("args").path("DEVICE").asText()).isEqualTo("gpu");
         assertThat(environment(gpu)).containsEntry("VGGSTREAM_INFERENCE_DEVICE", "gpu");
         JsonNode devices = gpu.path("deploy").path("resources").path("reservations").path("devices");
         assertThat(devices).hasSize(1);
@@ -291,15 +292,17 @@ class ComposeFileTest {
             JsonNode service = composeService(name);
             long limit = dockerBytes(service.path("mem_limit").asText());
             assertThat(dockerBytes(service.path("memswap_limit").asText())).as(name + ": no swap").isEqualTo(limit);
-            String stage = service.path("build").path("target").asText();
-            JvmMemory.assertFits(name, limit, javaToolOptions(stage));
+            JvmMemory.assertFits(name, limit, javaToolOptions(service.path("build")));
         }
     }
 
-    /** JAVA_TOOL_OPTIONS as a Dockerfile stage sets it, or inherits it from a stage it builds on. */
-    static String javaToolOptions(String stage) {
+    /** JAVA_TOOL_OPTIONS as the Dockerfile stage a compose build names sets it, or inherits it. */
+    static String javaToolOptions(JsonNode build) {
+        String stage = build.path("target").asText();
+        Map<String, String> args = new java.util.LinkedHashMap<>();
+        build.path("args").fields().forEachRemaining(e -> args.put(e.getKey(), e.getValue().asText()));
         Pattern p = Pattern.compile("JAVA_TOOL_OPTIONS=\"([^\"]*)\"");
-        for (DeployFiles.Stage s : DeployFiles.dockerStageChain(stage)) {
+        for (DeployFiles.Stage s : DeployFiles.dockerStageChain(stage, args)) {
             for (String env : s.all("ENV")) {
                 Matcher m = p.matcher(env);
                 if (m.find()) {

@@ -172,10 +172,17 @@ public final class DeployFiles {
 
     /** A stage and the stages it builds on, nearest first (Docker's inheritance of ENV, USER and the rest). */
     public static List<Stage> dockerStageChain(String name) {
+        return dockerStageChain(name, Map.of());
+    }
+
+    /** The same, with these build arguments (the rest at their defaults) in the {@code FROM} lines. */
+    public static List<Stage> dockerStageChain(String name, Map<String, String> buildArgs) {
         List<Stage> stages = dockerStages();
+        Map<String, String> args = new LinkedHashMap<>(dockerArgDefaults());
+        args.putAll(buildArgs);
         List<Stage> chain = new ArrayList<>(List.of(dockerStage(name)));
         while (chain.size() <= stages.size()) {
-            String from = chain.get(chain.size() - 1).from();
+            String from = substitute(chain.get(chain.size() - 1).from(), args);
             Optional<Stage> parent = stages.stream().filter(s -> from.equals(s.name())).findFirst();
             if (parent.isEmpty()) {
                 return chain;
@@ -183,6 +190,22 @@ public final class DeployFiles {
             chain.add(parent.get());
         }
         throw new AssertionError("the stages of the Dockerfile build on each other in a loop");
+    }
+
+    /** The global {@code ARG}s (those before the first {@code FROM}) and their defaults. */
+    public static Map<String, String> dockerArgDefaults() {
+        Map<String, String> args = new LinkedHashMap<>();
+        Matcher m = Pattern.compile("(?m)^ARG\\s+([A-Za-z_][A-Za-z0-9_]*)=(\\S*)\\s*$").matcher(
+                text(DOCKERFILE).substring(0, text(DOCKERFILE).indexOf("\nFROM ")));
+        while (m.find()) {
+            args.put(m.group(1), m.group(2));
+        }
+        return args;
+    }
+
+    private static String substitute(String from, Map<String, String> args) {
+        Matcher m = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}").matcher(from);
+        return m.replaceAll(r -> Matcher.quoteReplacement(args.getOrDefault(r.group(1), r.group())));
     }
 
     /** The image a stage starts from, through the stages it builds on. */

@@ -13,37 +13,58 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Dockerfile: a CPU and a GPU image, both built from the sources and both running as a non-root user. */
 class DockerfileTest {
 
-    static final List<String> RUNTIMES = List.of("runtime", "runtime-gpu");
+    /** The stages whose settings the processor image ends up with, on either device. */
+    static final List<String> PROCESSOR_STAGES = List.of("runtime", "processor-cpu", "processor-gpu");
 
     @Test
-    void theDefaultTargetIsTheCpuRuntime() {
+    void theDefaultTargetIsTheRuntimeStartingFromTheCpuProcessor() {
         List<DeployFiles.Stage> stages = DeployFiles.dockerStages();
         assertThat(stages.get(stages.size() - 1).name()).isEqualTo("runtime");
-        assertThat(DeployFiles.baseImage("runtime")).isEqualTo("${JRE_IMAGE}");
+        assertThat(DeployFiles.dockerStage("runtime").from()).isEqualTo("processor-${DEVICE}");
+        assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("\nARG DEVICE=cpu\n");
+        assertThat(DeployFiles.baseImage("processor-cpu")).isEqualTo("${JRE_IMAGE}");
         assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("ARG JRE_IMAGE=eclipse-temurin:17-jre");
     }
 
     @Test
-    void runtimeStagesRunAsANonRootUser() {
-        for (String name : RUNTIMES) {
-            List<String> users = DeployFiles.dockerStage(name).all("USER");
-            assertThat(users).as(name).isNotEmpty();
-            String user = users.get(users.size() - 1).split(":")[0];
-            assertThat(user).as(name).isNotIn("root", "0");
+    void theDeviceArgumentIsDeclaredBeforeTheFirstStageSoFromCanUseIt() {
+        String dockerfile = DeployFiles.text(DeployFiles.DOCKERFILE);
+        assertThat(dockerfile.indexOf("\nARG DEVICE=")).isPositive()
+                .isLessThan(dockerfile.indexOf("\nFROM "));
+        for (String device : List.of("cpu", "gpu")) {
+            assertThat(DeployFiles.dockerStage("processor-" + device).all("COPY")).as(device)
+                    .anyMatch(c -> c.endsWith(" /vggstream.jar /app/vggstream.jar"));
         }
     }
 
     @Test
-    void theGpuImageIsBuiltWithTheGpuProfileOnACudaAndCudnnBase() {
+    void theDeviceArgumentPicksTheProcessorStageTheRuntimeBuildsOn() {
+        assertThat(DeployFiles.dockerStageChain("runtime").get(1).name()).isEqualTo("processor-cpu");
+        List<DeployFiles.Stage> gpu = DeployFiles.dockerStageChain("runtime", java.util.Map.of("DEVICE", "gpu"));
+        assertThat(gpu.get(1).name()).isEqualTo("processor-gpu");
+        assertThat(gpu.get(gpu.size() - 1).from()).isEqualTo("${CUDA_IMAGE}");
+    }
+
+    @Test
+    void theRuntimeRunsAsANonRootUser() {
+        List<String> users = DeployFiles.dockerStage("runtime").all("USER");
+        assertThat(users).isNotEmpty();
+        assertThat(users.get(users.size() - 1).split(":")[0]).isNotIn("root", "0");
+    }
+
+    @Test
+    void theGpuProcessorIsBuiltWithTheGpuProfileOnACudaAndCudnnBase() {
         assertThat(String.join("\n", DeployFiles.dockerStage("build-gpu").all("RUN"))).contains(" -Pgpu ");
         assertThat(String.join("\n", DeployFiles.dockerStage("build").all("RUN"))).doesNotContain("-Pgpu");
-        assertThat(DeployFiles.dockerStage("runtime-gpu").from()).isEqualTo("${CUDA_IMAGE}");
+        assertThat(DeployFiles.dockerStage("processor-gpu").from()).isEqualTo("${CUDA_IMAGE}");
         Matcher cuda = Pattern.compile("ARG CUDA_IMAGE=nvidia/cuda:12\\.[0-9.]+-cudnn\\S*-runtime-\\S+")
                 .matcher(DeployFiles.text(DeployFiles.DOCKERFILE));
         assertThat(cuda.find()).as("a CUDA 12 runtime base with cuDNN").isTrue();
-        assertThat(DeployFiles.dockerStage("runtime-gpu").all("COPY"))
+        assertThat(DeployFiles.dockerStage("processor-gpu").all("COPY"))
                 .anyMatch(c -> c.startsWith("--from=build-gpu "));
-        assertThat(DeployFiles.dockerStage("runtime").all("COPY")).anyMatch(c -> c.startsWith("--from=build "));
+        assertThat(DeployFiles.dockerStage("processor-gpu").all("ENV"))
+                .anyMatch(e -> e.contains("VGGSTREAM_INFERENCE_DEVICE=gpu"));
+        assertThat(DeployFiles.dockerStage("processor-cpu").all("COPY")).anyMatch(c -> c.startsWith("--from=build "));
     }
 
     @Test
@@ -59,7 +80,7 @@ class DockerfileTest {
 
     @Test
     void theToolsAndTheCpuProcessorShareOneStageForTheUserAndTheConfiguration() {
-        assertThat(DeployFiles.dockerStage("runtime").from()).isEqualTo("app");
+        assertThat(DeployFiles.dockerStage("processor-cpu").from()).isEqualTo("app");
         assertThat(DeployFiles.dockerStage("tools").from()).isEqualTo("app");
         assertThat(DeployFiles.dockerStage("app").all("RUN")).singleElement()
                 .satisfies(r -> assertThat(r).contains("useradd --system --uid 10001"));
@@ -76,20 +97,18 @@ class DockerfileTest {
     }
 
     @Test
-    void runtimesStartTheProcessorAndCheckReadiness() throws Exception {
-        for (String name : RUNTIMES) {
-            DeployFiles.Stage s = DeployFiles.dockerStage(name);
-            assertThat(s.all("ENTRYPOINT")).as(name).containsExactly("[\"java\", \"-jar\", \"/app/vggstream.jar\"]");
-            assertThat(s.all("CMD")).as(name).containsExactly("[\"run\"]");
-            assertThat(s.all("HEALTHCHECK")).as(name).singleElement()
-                    .satisfies(h -> assertThat(healthcheckCommand(h)).anyMatch(a -> a.contains("GET /health/ready ")));
-        }
+    void theRuntimeStartsTheProcessorAndChecksReadiness() throws Exception {
+        DeployFiles.Stage s = DeployFiles.dockerStage("runtime");
+        assertThat(s.all("ENTRYPOINT")).containsExactly("[\"java\", \"-jar\", \"/app/vggstream.jar\"]");
+        assertThat(s.all("CMD")).containsExactly("[\"run\"]");
+        assertThat(s.all("HEALTHCHECK")).singleElement()
+                .satisfies(h -> assertThat(healthcheckCommand(h)).anyMatch(a -> a.contains("GET /health/ready ")));
     }
 
     @Test
     void everyVggstreamVariableSetInAnImageOverridesAKey() {
         Pattern env = Pattern.compile("(VGGSTREAM_[A-Z0-9_]+)=");
-        for (String name : RUNTIMES) {
+        for (String name : PROCESSOR_STAGES) {
             for (String e : DeployFiles.dockerStage(name).all("ENV")) {
                 Matcher m = env.matcher(e);
                 while (m.find()) {

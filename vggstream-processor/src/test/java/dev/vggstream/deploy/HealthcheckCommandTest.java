@@ -51,7 +51,6 @@ class HealthcheckCommandTest {
         List<List<String>> all = new ArrayList<>();
         all.add(composeCommand());
         all.add(dockerfileCommand("runtime"));
-        all.add(dockerfileCommand("runtime-gpu"));
         return all;
     }
 

@@ -124,9 +124,9 @@ class KubernetesManifestsTest {
         JsonNode resources = gpu.processor().path("resources");
         assertThat(resources.path("limits").path("nvidia.com/gpu").asInt()).isEqualTo(1);
         assertThat(gpu.config(POD).inferenceDevice()).isEqualTo("gpu");
-        // the tag docs/operations.md and the Dockerfile give the runtime-gpu target
+        // the tag docs/operations.md and the Dockerfile give the GPU build
         assertThat(gpu.processor().path("image").asText()).endsWith(":gpu");
-        assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("--target runtime-gpu -t vggstream:gpu");
+        assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("--build-arg DEVICE=gpu -t vggstream:gpu");
         assertThat(gpu.podSpec().path("tolerations").toString()).contains("nvidia.com/gpu");
         K8sManifests cpu = K8sManifests.render("cpu");
         assertThat(cpu.processor().path("resources").path("limits").has("nvidia.com/gpu")).isFalse();
