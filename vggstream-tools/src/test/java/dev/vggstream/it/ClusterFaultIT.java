@@ -157,6 +157,22 @@ class ClusterFaultIT {
             return r;
         } finally {
             run.processor.close();
+            keepLog(names, run.processorRestarts, run.processor);
+        }
+    }
+
+    /** The directory the test classes are in (target/): where the reports and the processors' logs go. */
+    private static Path buildDir() throws java.net.URISyntaxException {
+        return Path.of(ClusterFaultIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+    }
+
+    /** A processor's whole log, kept under target/cluster-faults-logs/ (a passing run's gaps are explained there). */
+    private static void keepLog(StreamFixtures.Names names, int restarts, ProcessorProcess p) {
+        try {
+            Path logs = Files.createDirectories(buildDir().resolve("cluster-faults-logs"));
+            Files.writeString(logs.resolve(names.app() + "-" + restarts + ".log"), p.output(), StandardCharsets.UTF_8);
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot keep the processor's log", e);
         }
     }
 
@@ -202,9 +218,7 @@ class ClusterFaultIT {
         /** Printed and kept in the module's build directory (tests run from the repository root) for README. */
         void record() throws IOException, java.net.URISyntaxException {
             System.out.println(this);
-            Path build = Path.of(ClusterFaultIT.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .getParent();
-            Files.writeString(build.resolve("cluster-faults.txt"), this + System.lineSeparator(),
+            Files.writeString(buildDir().resolve("cluster-faults.txt"), this + System.lineSeparator(),
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
 
@@ -266,6 +280,7 @@ class ClusterFaultIT {
             try {
                 checkAlive();
                 processor.kill();
+                keepLog(names, processorRestarts, processor);
                 replacedBefore += replaced(processor);
                 processorRestarts++;
                 processor = ProcessorProcess.start(cfg, Map.of());
