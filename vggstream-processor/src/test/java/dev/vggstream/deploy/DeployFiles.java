@@ -195,8 +195,9 @@ public final class DeployFiles {
     /** The global {@code ARG}s (those before the first {@code FROM}) and their defaults. */
     public static Map<String, String> dockerArgDefaults() {
         Map<String, String> args = new LinkedHashMap<>();
+        String dockerfile = text(DOCKERFILE);
         Matcher m = Pattern.compile("(?m)^ARG\\s+([A-Za-z_][A-Za-z0-9_]*)=(\\S*)\\s*$").matcher(
-                text(DOCKERFILE).substring(0, text(DOCKERFILE).indexOf("\nFROM ")));
+                dockerfile.substring(0, dockerfile.indexOf("\nFROM ")));
         while (m.find()) {
             args.put(m.group(1), m.group(2));
         }
