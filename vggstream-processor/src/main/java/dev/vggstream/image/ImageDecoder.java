@@ -2,6 +2,7 @@ package dev.vggstream.image;
 
 import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.event.IIOReadUpdateListener;
 import javax.imageio.event.IIOReadWarningListener;
@@ -124,16 +125,17 @@ public final class ImageDecoder {
                     header.orientation());
         }
         Deadline deadline = new Deadline(limits.decodeTimeoutMs());
-        BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data, header, deadline)
-                : read(pngReader, data, deadline);
+        BufferedImage image = header.format() == ImageFormat.JPEG ? readJpeg(data, header, deadline, scratch)
+                : read(pngReader, data, deadline, null);
         if (image.getWidth() != header.width() || image.getHeight() != header.height()) {
             throw new ImageException(ImageException.Reason.CORRUPT, "decoded " + image.getWidth() + "x"
                     + image.getHeight() + " but the header declares " + header.width() + "x" + header.height());
         }
-        return Orientation.apply(Rasters.toRgb(image), header.orientation());
+        return Orientation.apply(Rasters.toRgb(image, scratch), header.orientation());
     }
 
-    private BufferedImage readJpeg(byte[] data, ImageHeader header, Deadline deadline) throws ImageException {
+    private BufferedImage readJpeg(byte[] data, ImageHeader header, Deadline deadline, PixelScratch scratch)
+            throws ImageException {
         ImageException first = null;
         // The JDK decodes four-component (CMYK, YCCK) JPEGs without complaint but into the wrong colours.
         List<ImageReaderSpi> readers = header.components() == 4 && jpegReaders.size() > 1
@@ -143,7 +145,8 @@ public final class ImageDecoder {
                 // The JDK would colour-convert from an embedded profile to sRGB (slowly, row by row); Pillow passes
                 // the samples through. Without the profile segments the JDK does too.
                 boolean jdk = spi.getClass().getName().equals(JDK_JPEG);
-                return read(spi, jdk && header.iccProfile() ? header.withoutIccProfile(data) : data, deadline);
+                return read(spi, jdk && header.iccProfile() ? header.withoutIccProfile(data) : data, deadline,
+                        jdk && scratch != null ? scratch.bgr(header.width(), header.height()) : null);
             } catch (ImageException e) {
                 if (e.reason() != ImageException.Reason.UNSUPPORTED_FORMAT) {
                     throw e;
@@ -156,7 +159,12 @@ public final class ImageDecoder {
         throw first;
     }
 
-    private static BufferedImage read(ImageReaderSpi spi, byte[] data, Deadline deadline)
+    /**
+     * Reads the first image; into {@code reuse} (a BGR image of the header's size, or null) when the reader would
+     * make that type anyway: a 1080p frame is then not a new 6 MB array to zero and collect (a humongous object for
+     * G1) on every decode.
+     */
+    private static BufferedImage read(ImageReaderSpi spi, byte[] data, Deadline deadline, BufferedImage reuse)
             throws ImageException {
         ImageReader reader;
         try {
@@ -169,7 +177,7 @@ public final class ImageDecoder {
         reader.addIIOReadUpdateListener(deadline);
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(data))) {
             reader.setInput(in, true, true);
-            BufferedImage image = reader.read(0);
+            BufferedImage image = reader.read(0, readParam(reader, reuse));
             deadline.checkNotExpired();
             checkWarnings(warnings);
             return image;
@@ -188,6 +196,16 @@ public final class ImageDecoder {
         } finally {
             reader.dispose();
         }
+    }
+
+    private static ImageReadParam readParam(ImageReader reader, BufferedImage reuse) throws IOException {
+        ImageReadParam param = reader.getDefaultReadParam();
+        // the reader's first type is the one it would create (a YCbCr JPEG: 3-byte BGR)
+        if (reuse != null && reader.getWidth(0) == reuse.getWidth() && reader.getHeight(0) == reuse.getHeight()
+                && reader.getImageTypes(0).next().getBufferedImageType() == reuse.getType()) {
+            param.setDestination(reuse);
+        }
+        return param;
     }
 
     /**

@@ -19,9 +19,14 @@ final class Rasters {
     }
 
     static RgbImage toRgb(BufferedImage img) {
+        return toRgb(img, null);
+    }
+
+    /** {@link #toRgb(BufferedImage)} into {@code scratch}'s buffer, or a new array when it is null. */
+    static RgbImage toRgb(BufferedImage img, PixelScratch scratch) {
         int w = img.getWidth();
         int h = img.getHeight();
-        byte[] out = new byte[w * h * 3];
+        byte[] out = scratch == null ? new byte[w * h * 3] : scratch.take(w * h * 3);
         ColorModel cm = img.getColorModel();
         Raster raster = img.getRaster();
         if (cm instanceof IndexColorModel icm) {
