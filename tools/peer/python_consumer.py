@@ -2,7 +2,7 @@
 """The script a team would write instead of vggstream: the benchmark's peer (`./vggstream bench --only 8`).
 
     /usr/bin/python3 tools/peer/python_consumer.py --bootstrap 127.0.0.1:9092 --input in --output out \
-        --group peer --processes 2 [--image-size 32 --resize 32 --width 0.03125 --classes 10]
+        --group peer --processes 2 [--model vgg11 --image-size 32 --resize 32 --width 0.03125 --classes 10]
 
 N processes in one consumer group. Each polls up to 32 records, decodes every JPEG in full with PIL, applies
 torchvision's Resize(--resize, the short side; default --image-size) + CenterCrop(--image-size) + ToTensor +
@@ -10,7 +10,9 @@ Normalize (ImageNet mean/std), as torchvision's ImageNet recipe does for camera 
 CenterCrop(224) for a 224 px model), runs one PyTorch forward pass over the batch and
 produces one JSON result per image: {"id": ..., "label": ..., "score": ..., "batchSize": n}. The model is VGG11
 (torchvision's layer layout) with every channel and fully connected width multiplied by --width, random weights:
-for the benchmark's near-free model only its cost matters.
+for the benchmark's near-free model only its cost matters. --model probe serves the pipeline ceiling's stand-in
+instead (vggstream's bench ProbeModel): the mean of each channel times a fixed 3 x --classes matrix, which costs
+microseconds in either framework.
 
 What it guarantees, for the README's comparison: offsets are committed automatically in the background (every 5 s,
 whether or not the results were produced), so a crash loses the batch in flight or repeats results; the first
@@ -63,6 +65,19 @@ def build_model(width, classes):
     return model.eval()
 
 
+def build_probe(classes):
+    """The bench's ProbeModel: logits = mean over the pixels of each channel @ W, W[c][k] = (c + 1) * (k - 4.5) / 10."""
+    import torch
+    from torch import nn
+    weights = torch.tensor([[(c + 1) * (k - 4.5) / 10 for k in range(classes)] for c in range(3)])
+
+    class Probe(nn.Module):
+        def forward(self, x):
+            return x.mean((2, 3)) @ weights
+
+    return Probe().eval()
+
+
 def serve(args):
     import io
     import os
@@ -73,7 +88,7 @@ def serve(args):
 
     # one process per core: a second intra-op thread per process would only contend for the same cores
     torch.set_num_threads(1)
-    model = build_model(args.width, args.classes)
+    model = build_probe(args.classes) if args.model == "probe" else build_model(args.width, args.classes)
     prepare = transforms.Compose([
         transforms.Resize(args.resize or args.image_size), transforms.CenterCrop(args.image_size),
         transforms.ToTensor(), transforms.Normalize([0.485, 0.456, 0.406], [0.229, 0.224, 0.225])])
@@ -83,7 +98,8 @@ def serve(args):
     consumer.subscribe([args.input])
     running = [True]
     signal.signal(signal.SIGTERM, lambda *_: running.__setitem__(0, False))
-    print("ready", os.getpid(), flush=True)
+    # one write(2) of a short line: the workers share the pipe, and print() may split a line between writes
+    os.write(sys.stdout.fileno(), ("ready %d\n" % os.getpid()).encode())
     with torch.no_grad():
         while running[0]:
             records = [r for r in consumer.consume(32, 0.1) if r.error() is None]
@@ -109,6 +125,7 @@ def main():
     p.add_argument("--output", required=True)
     p.add_argument("--group", required=True)
     p.add_argument("--processes", type=int, default=2)
+    p.add_argument("--model", choices=["vgg11", "probe"], default="vgg11")
     p.add_argument("--image-size", type=int, default=32)
     p.add_argument("--resize", type=int, default=None, help="short side before the center crop (default: --image-size)")
     p.add_argument("--width", type=float, default=1 / 32)

@@ -27,18 +27,29 @@ public final class BenchModels {
         return new VggSpec(VggArch.VGG11, false, 10, 32, 1.0 / 32, Preprocessing.TORCH, null);
     }
 
-    /**
-     * A near-free model at 224 px: what the pipeline costs in front of a real 224 px model (HD frames are resized
-     * to a 256 px short side, as for VGG16), with the model's own cost close to nothing.
-     */
-    public static VggSpec tiny224() {
-        return new VggSpec(VggArch.VGG11, false, 10, 224, 1.0 / 32, Preprocessing.TORCH, null);
-    }
-
     /** The SavedModel for {@code spec} under {@code cache}, building it the first time. */
     public static Path get(Path cache, VggSpec spec) throws IOException {
         String name = String.format(Locale.ROOT, "%s-w%s-%dpx-%dc", spec.torchvisionName(), spec.width(),
                 spec.imageSize(), spec.numClasses());
+        return cached(cache, name, staging -> {
+            try (VggModel m = VggModel.create(spec)) {
+                m.initializeRandom(1);
+                m.export(staging, spec.metadata(m.net().parameterCount(), "he-init:seed=1", "vggstream bench"));
+            }
+        });
+    }
+
+    /** The pipeline ceiling's {@link ProbeModel} for {@code side} px inputs under {@code cache}. */
+    static Path probe(Path cache, int side) throws IOException {
+        return cached(cache, ProbeModel.NAME + "-" + side + "px", staging -> ProbeModel.export(staging, side));
+    }
+
+    private interface Export {
+        void to(Path staging) throws IOException;
+    }
+
+    /** {@code cache/name/1}, exported into a staging folder and moved there the first time. */
+    private static Path cached(Path cache, String name, Export export) throws IOException {
         Path dir = cache.resolve(name).resolve("1");
         if (Files.isRegularFile(dir.resolve("saved_model.pb"))) {
             return dir;
@@ -46,10 +57,7 @@ public final class BenchModels {
         Path staging = cache.resolve(name + ".building");
         deleteTree(staging);
         Files.createDirectories(staging.getParent());
-        try (VggModel m = VggModel.create(spec)) {
-            m.initializeRandom(1);
-            m.export(staging, spec.metadata(m.net().parameterCount(), "he-init:seed=1", "vggstream bench"));
-        }
+        export.to(staging);
         Files.createDirectories(dir.getParent());
         Files.move(staging, dir);
         return dir;

@@ -1,7 +1,5 @@
 package dev.vggstream.bench;
 
-import dev.vggstream.model.VggSpec;
-
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,8 +15,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * Part 10 against the Python consumer: 1920x1080 camera frames through the script a team would write (PIL decodes
  * every frame in full, then torchvision's Resize(256) + CenterCrop(224), as for any 224 px model) and through
- * vggstream's {@code run} with {@code image.jpeg-scale=auto} and {@code exact}, all serving the near-free VGG11 at
- * 1/32 width and 224 px. Each side fresh in processes of its own, in turns, cold and warm, on the same frames, broker
+ * vggstream's {@code run} with {@code image.jpeg-scale=auto} and {@code exact}, all serving the same 224 px
+ * {@link ProbeModel}, which costs microseconds on either side, so the ratio is the pipelines'. Each side fresh in processes of its own, in turns, cold and warm, on the same frames, broker
  * and 8 partitions ({@link PeerBench#run}); CPU per frame from /proc.
  */
 final class CameraPeer {
@@ -31,9 +29,11 @@ final class CameraPeer {
     static final int WARM = 900;
     static final String AUTO = "vggstream auto";
     static final String EXACT = "vggstream exact";
+    /** The model's input side: frames are resized to a 256 px short side and cropped to it, as for VGG16. */
+    static final int MODEL_SIDE = 224;
     /**
      * vggstream's settings besides the JPEG scale: TensorFlow on one thread, as the Python side runs torch on one
-     * thread per process (the near-free model's pool otherwise spins on the cores the decoders need).
+     * thread per process (a pool of two would only spin on the cores the decoders need).
      */
     static final String SETTINGS = PeerSides.RECOMMENDED_JVM + " inference.intra-op-threads=1 inference.inter-op-threads=1";
 
@@ -69,12 +69,11 @@ final class CameraPeer {
         }
         int cold = count(COLD, scale);
         int warm = count(WARM, scale);
-        VggSpec spec = BenchModels.tiny224();
-        Path model = BenchModels.get(modelCache, spec);
-        List<PeerBench.Side> sides = sides(spec, model, work);
+        Path model = BenchModels.probe(modelCache, MODEL_SIDE);
+        List<PeerBench.Side> sides = sides(model, work);
         PeerBench.say(console, "   %s frames against the Python consumer (2 processes, full decode, Resize(%d) + "
                 + "CenterCrop(%d)): %d frames cold, %d warm, %d rounds in turns", SIZE,
-                ((PeerSides.Python) sides.get(0)).resize(), spec.imageSize(), cold, warm, rounds);
+                ((PeerSides.Python) sides.get(0)).resize(), MODEL_SIDE, cold, warm, rounds);
         Supplier<Long> brokerCpu = PeerBench.cpuNanos(brokerPid);
         Map<String, List<PeerBench.Turn>> turns = new LinkedHashMap<>();
         Map<String, String> notes = new LinkedHashMap<>();
@@ -96,9 +95,9 @@ final class CameraPeer {
         return new Result(goals, notes, rows, List.of(panel(turns)));
     }
 
-    /** The Python consumer prepared as vggstream prepares for {@code spec}, then vggstream auto and exact. */
-    static List<PeerBench.Side> sides(VggSpec spec, Path model, Path work) {
-        return List.of(PeerSides.Python.like(2, spec),
+    /** The Python consumer serving the probe, prepared as vggstream prepares for it, then vggstream auto and exact. */
+    static List<PeerBench.Side> sides(Path model, Path work) {
+        return List.of(PeerSides.Python.probe(2, MODEL_SIDE),
                 PeerSides.vggstream(AUTO, model, SETTINGS + " image.jpeg-scale=auto", work),
                 PeerSides.vggstream(EXACT, model, SETTINGS + " image.jpeg-scale=exact", work));
     }
@@ -133,7 +132,7 @@ final class CameraPeer {
         g.add(Goal.report("10. " + SIZE + " frames, CPU per frame warm, processes (model included) + broker: Python "
                 + "consumer / vggstream auto / exact; Python's total / auto's", cpu(python) + " / " + cpu(auto) + " / "
                 + cpu(exact) + " ms; " + Goal.fmt(totalMs(python) / totalMs(auto)) + "x"));
-        // the near-free model is not free in TensorFlow: what auto's pipeline costs without it, for the README
+        // the probe's inference thread and TensorFlow's pool: what auto's pipeline costs without them, for the README
         g.add(Goal.report("10. " + SIZE + " frames, vggstream auto's processes, CPU per frame warm, without its model "
                 + "(inference thread, TensorFlow's pool) / with", Goal.fmt(PeerBench.median(auto,
                 t -> PeerBench.modelExcludedMs(t.warmCpuMs()))) + " / " + Goal.fmt(PeerBench.median(auto,
@@ -179,7 +178,7 @@ final class CameraPeer {
             bars.add(new Chart.Bar(side + ", cold", PeerBench.median(t, PeerBench.Turn::coldPerSecond), 0));
             bars.add(new Chart.Bar(side + ", warm", PeerBench.median(t, PeerBench.Turn::warmPerSecond), 0));
         });
-        return new Chart.Panel("10. " + SIZE + " frames against the Python consumer (near-free 224 px model, fresh "
+        return new Chart.Panel("10. " + SIZE + " frames against the Python consumer (224 px probe model, fresh "
                 + "processes)", "frames/s", bars);
     }
 }

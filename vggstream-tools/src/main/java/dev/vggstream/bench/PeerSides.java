@@ -1,6 +1,7 @@
 package dev.vggstream.bench;
 
 import dev.vggstream.image.ImagePreparer;
+import dev.vggstream.image.Preprocessing;
 import dev.vggstream.model.VggSpec;
 
 import java.io.IOException;
@@ -68,15 +69,21 @@ public final class PeerSides {
     }
 
     /**
-     * The Python consumer: N worker processes in one consumer group, torch at one thread each, serving VGG11 at
-     * {@code model}'s width, classes and input size, each image resized to a {@code resize} px short side (Resize)
-     * and then center-cropped to the input size (CenterCrop), as a team's script does.
+     * The Python consumer: N worker processes in one consumer group, torch at one thread each, serving {@code model}
+     * ("vgg11" at {@code width} and {@code classes}, or part 10's {@link ProbeModel} "probe") at {@code imageSize},
+     * each image resized to a {@code resize} px short side (Resize) and then center-cropped (CenterCrop), as a team's
+     * script does.
      */
-    record Python(int processes, VggSpec model, int resize) implements PeerBench.Side {
+    record Python(int processes, String model, int imageSize, int resize, double width, int classes)
+            implements PeerBench.Side {
 
         /** Part 8's side: the near-free 32 px model, Resize(32) + CenterCrop(32). */
         Python(int processes) {
             this(processes, BenchModels.tiny(), BenchModels.tiny().imageSize());
+        }
+
+        Python(int processes, VggSpec spec, int resize) {
+            this(processes, "vgg11", spec.imageSize(), resize, spec.width(), spec.numClasses());
         }
 
         /**
@@ -84,8 +91,17 @@ public final class PeerSides {
          * {@link ImagePreparer#resizeShorterSide()} (256 for 224 px), then the center crop.
          */
         static Python like(int processes, VggSpec model) {
-            return new Python(processes, model, new ImagePreparer(model.imageSize(), model.imageSize(),
-                    model.preprocessing()).resizeShorterSide());
+            return new Python(processes, model, shorterSide(model.imageSize(), model.preprocessing()));
+        }
+
+        /** Part 10's side: the {@link ProbeModel} at {@code side} px, images prepared as vggstream prepares them. */
+        static Python probe(int processes, int side) {
+            return new Python(processes, ProbeModel.NAME, side, shorterSide(side, Preprocessing.TORCH), 1,
+                    ProbeModel.CLASSES);
+        }
+
+        private static int shorterSide(int side, Preprocessing preprocessing) {
+            return new ImagePreparer(side, side, preprocessing).resizeShorterSide();
         }
 
         @Override
@@ -102,8 +118,8 @@ public final class PeerSides {
         List<String> command(String bootstrap, String in, String out, String group) {
             return List.of(PYTHON.toString(), SCRIPT.toString(), "--bootstrap", bootstrap, "--input", in,
                     "--output", out, "--group", group, "--processes", Integer.toString(processes),
-                    "--image-size", Integer.toString(model.imageSize()), "--resize", Integer.toString(resize),
-                    "--width", Double.toString(model.width()), "--classes", Integer.toString(model.numClasses()));
+                    "--model", model, "--image-size", Integer.toString(imageSize), "--resize", Integer.toString(resize),
+                    "--width", Double.toString(width), "--classes", Integer.toString(classes));
         }
 
         @Override

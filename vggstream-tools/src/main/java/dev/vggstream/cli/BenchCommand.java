@@ -40,9 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch-wait-ms", defaultValue = "50", description = "batch.max-wait-ms (default 50)")
     long maxWaitMs;
 
-    @Option(names = "--only", split = ",", description = "Run only these parts, e.g. --only 4,6: 1-7 and 10-11 by "
-            + "default; 8 (against the Python consumer, ~3 min) and 9 (readiness of VGG16 at batch 32, ~3 min) only "
-            + "when named")
+    @Option(names = "--only", split = ",", description = "Run only these parts, e.g. --only 4,6: 1-7 and 11 by "
+            + "default; 8 (against the Python consumer, ~3 min), 9 (readiness of VGG16 at batch 32, ~3 min) and 10 "
+            + "(camera frames, with the Python consumer on 1080p, ~7 min) only when named")
     List<Integer> only;
 
     @Option(names = "--peer-variant", description = "Part 8's vggstream side(s): JVM options and key=value settings "

@@ -20,22 +20,23 @@ class CameraPeerTest {
     private static final String B = "127.0.0.1:1";
 
     @Test
-    void theFramesPythonSideResizesTheShortSideTo256AndCropsTo224LikeVggstreamsInput() {
-        PeerSides.Python p = PeerSides.Python.like(2, BenchModels.tiny224());
+    void theFramesPythonSideServesTheProbeAndResizesTheShortSideTo256AndCropsTo224LikeVggstreamsInput() {
+        PeerSides.Python p = PeerSides.Python.probe(2, CameraPeer.MODEL_SIDE);
         List<String> cmd = p.command(B, "in", "out", "g");
-        assertThat(String.join(" ", cmd)).contains("--processes 2", "--image-size 224", "--resize 256",
-                "--width " + 1.0 / 32, "--classes 10", "--bootstrap " + B, "--input in", "--output out", "--group g");
+        assertThat(String.join(" ", cmd)).contains("--processes 2", "--model probe", "--image-size 224",
+                "--resize 256", "--classes 10", "--bootstrap " + B, "--input in", "--output out", "--group g");
     }
 
     @Test
     void partEightsPythonSideStillResizesAndCropsTo32() {
         List<String> cmd = new PeerSides.Python(2).command(B, "in", "out", "g");
-        assertThat(String.join(" ", cmd)).contains("--image-size 32", "--resize 32", "--width " + 1.0 / 32);
+        assertThat(String.join(" ", cmd)).contains("--model vgg11", "--image-size 32", "--resize 32",
+                "--width " + 1.0 / 32);
     }
 
     @Test
     void theVggstreamSidesDifferOnlyInTheJpegScaleAndRunTensorFlowOnOneThread() {
-        List<PeerBench.Side> sides = CameraPeer.sides(BenchModels.tiny224(), Path.of("m"), Path.of("w"));
+        List<PeerBench.Side> sides = CameraPeer.sides(Path.of("m"), Path.of("w"));
         assertThat(sides).extracting(PeerBench.Side::name)
                 .containsExactly("python consumer", CameraPeer.AUTO, CameraPeer.EXACT);
         PeerSides.Vggstream auto = (PeerSides.Vggstream) sides.get(1);
@@ -123,17 +124,22 @@ class CameraPeerTest {
 
     @Test
     void theScriptTakesTheResizeOption() throws Exception {
-        assumeThat(Files.isExecutable(PeerSides.PYTHON)).as("needs " + PeerSides.PYTHON).isTrue();
-        Path script = Path.of("").toAbsolutePath();
-        while (script != null && !Files.isRegularFile(script.resolve(PeerSides.SCRIPT))) {
-            script = script.getParent();
-        }
-        assertThat(script).as(PeerSides.SCRIPT + " above the working directory").isNotNull();
-        Process p = new ProcessBuilder(PeerSides.PYTHON.toString(), script.resolve(PeerSides.SCRIPT).toString(),
-                "--help").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(PeerSides.PYTHON.toString(), pythonScript().toString(), "--help")
+                .redirectErrorStream(true).start();
         String help = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(help).contains("--resize", "--image-size");
+        assertThat(help).contains("--resize", "--image-size", "--model");
+    }
+
+    /** The Python consumer's script, found above the working directory; skips the test where Debian's python3 is absent. */
+    static Path pythonScript() {
+        assumeThat(Files.isExecutable(PeerSides.PYTHON)).as("needs " + PeerSides.PYTHON).isTrue();
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve(PeerSides.SCRIPT))) {
+            root = root.getParent();
+        }
+        assertThat(root).as(PeerSides.SCRIPT + " above the working directory").isNotNull();
+        return root.resolve(PeerSides.SCRIPT);
     }
 
     /**
