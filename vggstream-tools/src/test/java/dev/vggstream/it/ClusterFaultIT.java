@@ -166,13 +166,17 @@ class ClusterFaultIT {
         return Path.of(ClusterFaultIT.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
     }
 
-    /** A processor's whole log, kept under target/cluster-faults-logs/ (a passing run's gaps are explained there). */
+    /**
+     * A processor's whole log, kept under target/cluster-faults-logs/ (a passing run's gaps are explained there).
+     * A log that cannot be written is reported, not thrown: this runs in a finally block, where an exception would
+     * hide the test's own failure.
+     */
     private static void keepLog(StreamFixtures.Names names, int restarts, ProcessorProcess p) {
         try {
             Path logs = Files.createDirectories(buildDir().resolve("cluster-faults-logs"));
             Files.writeString(logs.resolve(names.app() + "-" + restarts + ".log"), p.output(), StandardCharsets.UTF_8);
-        } catch (IOException | java.net.URISyntaxException e) {
-            throw new IllegalStateException("cannot keep the processor's log", e);
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            System.err.println("ClusterFaultIT: cannot keep the processor's log of " + names.app() + ": " + e);
         }
     }
 
