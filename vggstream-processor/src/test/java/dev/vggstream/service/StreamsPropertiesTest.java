@@ -17,4 +17,15 @@ class StreamsPropertiesTest {
         Properties asked = StreamsProperties.of(AppConfig.defaults().with(Map.of("kafka.max.task.idle.ms", "500")));
         assertThat(asked).containsEntry("max.task.idle.ms", "500");
     }
+
+    @Test
+    void theProducerBatchesImagesOfTheBufferTogetherUnlessTheOperatorSaysOtherwise() {
+        Properties p = StreamsProperties.of(AppConfig.defaults());
+        assertThat(p).containsEntry("producer.batch.size", "262144").containsEntry("producer.linger.ms", "10");
+
+        Properties asked = StreamsProperties.of(AppConfig.defaults().with(Map.of("kafka.batch.size", "16384",
+                "kafka.producer.linger.ms", "1")));
+        assertThat(asked).containsEntry("batch.size", "16384").doesNotContainKey("producer.batch.size")
+                .containsEntry("producer.linger.ms", "1");
+    }
 }
