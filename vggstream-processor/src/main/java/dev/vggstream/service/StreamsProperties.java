@@ -46,11 +46,11 @@ public final class StreamsProperties {
         Map<String, Object> defaults = new HashMap<>();
         // Wake often enough to forward finished batches promptly when input is idle (default 100 ms).
         defaults.put(StreamsConfig.POLL_MS_CONFIG, "10");
-        // Results should leave soon after they exist (Streams' producer default lingers 100 ms), but the buffer's
-        // changelog gets every image: with the 16 KB default batch.size a 14 KB JPEG filled a batch alone, one batch
-        // per image. 256 KB batches lingering 10 ms: 1.50-1.64x the Python consumer cold and 1.62-1.88x warm in
-        // bench part 8, against 1.22-1.27x and 1.45-1.51x with 16 KB and 5 ms in the same runs (README, part 8).
-        defaults.put(StreamsConfig.producerPrefix("linger.ms"), "10");
+        // Results should leave as soon as they exist; Streams' producer default lingers 100 ms. 256 KB batches
+        // (16 KB by default): bench part 8 ran 1.39-1.40x the Python consumer cold and 1.61-1.85x warm with them
+        // against 1.27-1.32x and 1.51-1.65x in the same runs, and part 4's ceiling no slower. A 10 ms linger did
+        // better still in part 8 but cost part 4's ceiling 15-30% (README, part 8): the linger stays 5 ms.
+        defaults.put(StreamsConfig.producerPrefix("linger.ms"), "5");
         defaults.put(StreamsConfig.producerPrefix("batch.size"), "262144");
         // At-least-once commits every 30 s by default: a crash then replays up to 30 s of images.
         if (!c.exactlyOnce()) {

@@ -21,7 +21,7 @@ class StreamsPropertiesTest {
     @Test
     void theProducerBatchesImagesOfTheBufferTogetherUnlessTheOperatorSaysOtherwise() {
         Properties p = StreamsProperties.of(AppConfig.defaults());
-        assertThat(p).containsEntry("producer.batch.size", "262144").containsEntry("producer.linger.ms", "10");
+        assertThat(p).containsEntry("producer.batch.size", "262144").containsEntry("producer.linger.ms", "5");
 
         Properties asked = StreamsProperties.of(AppConfig.defaults().with(Map.of("kafka.batch.size", "16384",
                 "kafka.producer.linger.ms", "1")));
