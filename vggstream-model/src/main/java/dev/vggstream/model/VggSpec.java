@@ -92,7 +92,8 @@ public record VggSpec(VggArch arch, boolean batchNorm, int numClasses, int image
         return new VggSpec(arch, batchNorm, classes, imageSize, width, preprocessing, null);
     }
 
-    static List<String> defaultLabels(int numClasses) {
+    /** "class_0" ... "class_{n-1}": the labels of a model built without names for its classes. */
+    public static List<String> defaultLabels(int numClasses) {
         List<String> out = new ArrayList<>(numClasses);
         for (int i = 0; i < numClasses; i++) {
             out.add("class_" + i);

@@ -16,8 +16,9 @@ import java.util.function.ToDoubleFunction;
  * Part 10 against the Python consumer: 1920x1080 camera frames through the script a team would write (PIL decodes
  * every frame in full, then torchvision's Resize(256) + CenterCrop(224), as for any 224 px model) and through
  * vggstream's {@code run} with {@code image.jpeg-scale=auto} and {@code exact}, all serving the same 224 px
- * {@link ProbeModel}, which costs microseconds on either side, so the ratio is the pipelines'. Each side fresh in processes of its own, in turns, cold and warm, on the same frames, broker
- * and 8 partitions ({@link PeerBench#run}); CPU per frame from /proc.
+ * {@link ProbeModel}, which costs microseconds on either side, so the ratio is the pipelines'. Each side fresh in
+ * processes of its own, in turns, cold and warm, on the same frames, broker and 8 partitions ({@link PeerBench#run});
+ * CPU per frame from /proc.
  */
 final class CameraPeer {
 

@@ -2,6 +2,8 @@ package dev.vggstream.bench;
 
 import dev.vggstream.image.Preprocessing;
 import dev.vggstream.inference.ModelMetadata;
+import dev.vggstream.model.VggGraph;
+import dev.vggstream.model.VggSpec;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.SavedModelBundle;
@@ -15,8 +17,6 @@ import org.tensorflow.types.TFloat32;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The pipeline ceiling's stand-in for a model: a SavedModel that reads every float of its 224 px input (the mean of
@@ -24,18 +24,16 @@ import java.util.List;
  * TensorFlow and in PyTorch alike. A near-free VGG (VGG11 at 1/32 width) is not near-free at 224 px: its
  * two-to-sixteen-channel convolutions over 224x224 maps cost TensorFlow 7-8 ms of CPU per image here against
  * PyTorch's 1.8 ms, which measured the model, not the pipeline, in part 10. The Python consumer serves the same
- * function ({@code --model probe}: {@code x.mean((2, 3)) @ W + b} with the same weights).
+ * function ({@code --model probe}: {@code x.mean((2, 3)) @ W} with the same weights).
  */
 final class ProbeModel {
 
     static final String NAME = "probe";
     static final int CLASSES = 10;
-    static final String INPUT = "images";
-
     private ProbeModel() {
     }
 
-    /** The weights both sides use: {@code W[c][k] = (c + 1) * (k - 4.5) / 10}, {@code b[k] = 0}. */
+    /** The weights both sides use: {@code W[c][k] = (c + 1) * (k - 4.5) / 10}; there is no bias. */
     static float[][] weights() {
         float[][] w = new float[3][CLASSES];
         for (int c = 0; c < 3; c++) {
@@ -50,7 +48,7 @@ final class ProbeModel {
     static void export(Path dir, int side) throws IOException {
         try (Graph g = new Graph(); Session s = new Session(g)) {
             Ops tf = Ops.create(g);
-            Placeholder<TFloat32> images = tf.withName(INPUT).placeholder(TFloat32.class,
+            Placeholder<TFloat32> images = tf.withName(VggGraph.INPUT).placeholder(TFloat32.class,
                     Placeholder.shape(Shape.of(-1, side, side, 3)));
             // a variable, not a constant: the exporter saves variables, and a SavedModel without any has no checkpoint
             Variable<TFloat32> w = tf.withName("w").variable(Shape.of(3, CLASSES), TFloat32.class);
@@ -59,15 +57,12 @@ final class ProbeModel {
             Operand<TFloat32> logits = tf.withName(ModelMetadata.LOGITS).linalg.matMul(means, w);
             Operand<TFloat32> probabilities = tf.withName(ModelMetadata.PROBABILITIES).nn.softmax(logits);
             Signature signature = Signature.builder().key(Signature.DEFAULT_KEY)
-                    .methodName("tensorflow/serving/predict").input(INPUT, images)
+                    .methodName("tensorflow/serving/predict").input(VggGraph.INPUT, images)
                     .output(ModelMetadata.PROBABILITIES, probabilities).output(ModelMetadata.LOGITS, logits).build();
             SavedModelBundle.exporter(dir.toString()).withSession(s).withSignature(signature).export();
         }
-        List<String> labels = new ArrayList<>();
-        for (int k = 0; k < CLASSES; k++) {
-            labels.add("class_" + k);
-        }
         new ModelMetadata(ModelMetadata.FORMAT, NAME, NAME, null, null, CLASSES, side, false,
-                Preprocessing.TORCH.id(), 3L * CLASSES, "fixed", "vggstream bench").write(dir, labels);
+                Preprocessing.TORCH.id(), 3L * CLASSES, "fixed", "vggstream bench").write(dir,
+                VggSpec.defaultLabels(CLASSES));
     }
 }
