@@ -25,6 +25,10 @@ class JdkDecodeReuseTest {
         RgbImage b = jdk.decode(second, scratch, null);
         assertThat(b.pixels()).isSameAs(a.pixels());
         assertThat(scratch.bgr(320, 200)).isSameAs(kept);
+        // the reader wrote into the kept image: its first pixel is the second frame's
+        int argb = kept.getRGB(0, 0);
+        assertThat(new byte[] {(byte) (argb >> 16), (byte) (argb >> 8), (byte) argb})
+                .containsExactly(b.pixels()[0], b.pixels()[1], b.pixels()[2]);
         // nothing of the first frame is left in the second's pixels
         assertThat(rgb(b)).isEqualTo(rgb(jdk.decode(second))).isNotEqualTo(rgb(jdk.decode(first)));
     }
