@@ -23,7 +23,7 @@ class DockerfileTest {
         assertThat(DeployFiles.dockerStage("runtime").from()).isEqualTo("processor-${DEVICE}");
         assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("\nARG DEVICE=cpu\n");
         assertThat(DeployFiles.baseImage("processor-cpu")).isEqualTo("${JRE_IMAGE}");
-        assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("ARG JRE_IMAGE=eclipse-temurin:17-jre");
+        assertThat(DeployFiles.text(DeployFiles.DOCKERFILE)).contains("ARG JRE_IMAGE=eclipse-temurin:25-jre");
     }
 
     @Test
@@ -103,6 +103,21 @@ class DockerfileTest {
         assertThat(s.all("CMD")).containsExactly("[\"run\"]");
         assertThat(s.all("HEALTHCHECK")).singleElement()
                 .satisfies(h -> assertThat(healthcheckCommand(h)).anyMatch(a -> a.contains("GET /health/ready ")));
+    }
+
+    @Test
+    void theCpuProcessorStartsFromAnAotCacheTrainedOnTheJarAtThePathItRunsFrom() {
+        DeployFiles.Stage aot = DeployFiles.dockerStage("aot-cpu");
+        assertThat(aot.from()).isEqualTo("app");
+        assertThat(aot.all("COPY")).contains("--from=build /vggstream.jar /app/vggstream.jar");
+        assertThat(String.join("\n", aot.all("RUN"))).contains(" aot-cache --jar /app/vggstream.jar "
+                + "--out /app/vggstream.aot");
+        DeployFiles.Stage cpu = DeployFiles.dockerStage("processor-cpu");
+        assertThat(cpu.all("COPY")).contains("--from=aot-cpu /app/vggstream.aot /app/vggstream.aot");
+        assertThat(cpu.all("ENV")).anyMatch(e -> e.contains("JDK_JAVA_OPTIONS=\"-XX:AOTCache=/app/vggstream.aot\""));
+        assertThat(DeployFiles.dockerStage("runtime").all("ENTRYPOINT"))
+                .allMatch(e -> e.contains("\"-jar\", \"/app/vggstream.jar\""));
+        assertThat(DeployFiles.dockerStage("processor-gpu").all("ENV")).noneMatch(e -> e.contains("AOTCache"));
     }
 
     @Test

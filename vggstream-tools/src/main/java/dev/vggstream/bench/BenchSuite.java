@@ -13,11 +13,13 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -536,7 +538,7 @@ public final class BenchSuite {
         List<PeerBench.Side> sides = new ArrayList<>();
         sides.add(new PeerSides.Python(2));
         for (String v : o.peerVariants()) {
-            sides.add(PeerSides.vggstream("vggstream " + v, tiny, v, work));
+            sides.add(peerSide(v, bootstrap, brokerPid, tiny, work));
         }
         Map<String, List<PeerBench.Turn>> turns = new LinkedHashMap<>();
         for (int round = 1; round <= o.peerRounds(); round++) {
@@ -593,6 +595,26 @@ public final class BenchSuite {
         bars.add(1, new Chart.Bar("Python consumer, warm", PeerBench.median(python, PeerBench.Turn::warmPerSecond),
                 0));
         panels.add(new Chart.Panel("8. Against the Python consumer (near-free model, 224 px JPEG)", "images/s", bars));
+    }
+
+    /**
+     * Part 8's vggstream side of a variant. With the token "aot" (on a JDK 25 side), an AOT cache is trained first
+     * for that side's JDK, class path and JVM options, and the side starts from it.
+     */
+    private PeerBench.Side peerSide(String variant, String bootstrap, long brokerPid, Path tiny, Path work)
+            throws Exception {
+        String label = "vggstream " + variant;
+        List<String> tokens = Arrays.asList(variant.trim().split("\\s+"));
+        if (!tokens.contains(PeerSides.AOT_TOKEN)) {
+            return PeerSides.vggstream(label, tiny, variant, work);
+        }
+        String rest = String.join(" ", tokens.stream().filter(t -> !t.equals(PeerSides.AOT_TOKEN)).toList());
+        PeerSides.Vggstream plain = PeerSides.vggstream(label, tiny, rest, work);
+        Path cache = work.resolve("peer-" + UUID.randomUUID().toString().substring(0, 6) + ".aot");
+        AotTraining.Trained t = AotTraining.train(new AotTraining.Options(plain.java(), plain.launch(),
+                plain.jvmOptions(), cache, o.n(20_000)), bootstrap, brokerPid, tiny, o.console());
+        say("   AOT cache for %s: %.0f MB, trained in %.0f s", label, t.bytes() / 1e6, t.seconds());
+        return PeerSides.vggstream(label, tiny, rest + " -XX:AOTCache=" + cache, work);
     }
 
     // ---- 9. readiness -------------------------------------------------------------------------------------------

@@ -26,10 +26,23 @@ public final class PeerSides {
     /** Part 8's vggstream side unless --peer-variant says otherwise: the settings README recommends. */
     public static final String RECOMMENDED_JVM = "-Xmx2g " + JIT_OPTIONS;
 
+    /** A variant's token for "start from an AOT cache trained first for this side" (JDK 25 or later). */
+    public static final String AOT_TOKEN = "aot";
+
     static final Path PYTHON = Path.of("/usr/bin/python3");
     static final Path SCRIPT = Path.of("tools", "peer", "python_consumer.py");
 
     private PeerSides() {
+    }
+
+    /**
+     * Part 8's vggstream sides unless --peer-variant says otherwise: the recommended settings on this JVM, and on a
+     * JDK 25 if there is one, started from an AOT cache as the container image starts (README, "Start-up on JDK 25").
+     */
+    public static List<String> defaultVariants() throws IOException, InterruptedException {
+        List<String> v = new ArrayList<>(List.of(RECOMMENDED_JVM));
+        AotTraining.findJdk().ifPresent(jdk -> v.add("java=" + jdk + " " + AOT_TOKEN + " " + RECOMMENDED_JVM));
+        return v;
     }
 
     /**
@@ -51,13 +64,19 @@ public final class PeerSides {
                 .map(m -> "the Python consumer needs Debian packages: apt-get install " + m);
     }
 
-    /** A vggstream side from "-Xmx2g -XX:TieredStopAtLevel=1 inference.warmup-images=0": JVM options and keys. */
+    /**
+     * A vggstream side from "-Xmx2g -XX:TieredStopAtLevel=1 inference.warmup-images=0": JVM options and keys;
+     * {@code java=<a JDK's home or its java>} runs the side on another JDK than the benchmark's own.
+     */
     static Vggstream vggstream(String label, Path model, String variant, Path work) {
         List<String> jvm = new ArrayList<>();
         Map<String, String> config = new LinkedHashMap<>();
+        String java = ProcessHandle.current().info().command().orElse("java");
         for (String token : variant.trim().split("\\s+")) {
             if (token.startsWith("-")) {
                 jvm.add(token);
+            } else if (token.startsWith("java=")) {
+                java = javaOf(Path.of(token.substring("java=".length())));
             } else if (token.contains("=")) {
                 config.put(token.substring(0, token.indexOf('=')), token.substring(token.indexOf('=') + 1));
             } else if (!token.isEmpty()) {
@@ -65,7 +84,21 @@ public final class PeerSides {
                         + "(-...) nor key=value");
             }
         }
-        return new Vggstream(label, model, jvm, config, work);
+        return new Vggstream(label, model, java, jvm, thisClassPath(), config, work);
+    }
+
+    /** How a side starts the processor by default: this JVM's class path and the vggstream command. */
+    public static List<String> thisClassPath() {
+        return List.of("-cp", System.getProperty("java.class.path"), "dev.vggstream.cli.Main");
+    }
+
+    /** The java launcher of a JDK home, or the launcher itself. */
+    public static String javaOf(Path jdkOrJava) {
+        Path java = Files.isDirectory(jdkOrJava) ? jdkOrJava.resolve("bin").resolve("java") : jdkOrJava;
+        if (!Files.isExecutable(java)) {
+            throw new IllegalArgumentException("peer variant java=" + jdkOrJava + ": no java launcher at " + java);
+        }
+        return java.toString();
     }
 
     /**
@@ -149,11 +182,14 @@ public final class PeerSides {
      * vggstream's {@code run} in a JVM of its own (a fresh processor: nothing compiled, nothing cached), with the
      * benchmark's near-free model and the ceiling's settings.
      *
+     * @param java       the java launcher the side runs on
      * @param jvmOptions e.g. "-Xmx2g"
+     * @param launch     what follows the JVM options up to the command "run": "-jar", a jar; or "-cp", a class
+     *                   path, a main class
      * @param extra      further configuration (inference.warmup-images=0, say)
      */
-    record Vggstream(String label, Path model, List<String> jvmOptions, Map<String, String> extra, Path work)
-            implements PeerBench.Side {
+    record Vggstream(String label, Path model, String java, List<String> jvmOptions, List<String> launch,
+                     Map<String, String> extra, Path work) implements PeerBench.Side {
         @Override
         public String name() {
             return label;
@@ -186,10 +222,10 @@ public final class PeerSides {
             c.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
             Files.writeString(config, text.toString());
             List<String> cmd = new ArrayList<>();
-            cmd.add(ProcessHandle.current().info().command().orElse("java"));
+            cmd.add(java);
             cmd.addAll(jvmOptions);
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.vggstream.cli.Main", "run",
-                    "--config", config.toString()));
+            cmd.addAll(launch);
+            cmd.addAll(List.of("run", "--config", config.toString()));
             ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true);
             b.environment().putIfAbsent("TF_CPP_MIN_LOG_LEVEL", "1");
             return b.start();

@@ -46,7 +46,9 @@ final class BenchCommand implements Callable<Integer> {
     List<Integer> only;
 
     @Option(names = "--peer-variant", description = "Part 8's vggstream side(s): JVM options and key=value settings "
-            + "in one string, repeatable (default \"" + PeerSides.RECOMMENDED_JVM + "\")")
+            + "in one string, repeatable; java=<JDK> runs the side on that JDK, and aot (JDK 25+) trains an AOT "
+            + "cache for it first and starts it from the cache (default \"" + PeerSides.RECOMMENDED_JVM + "\", and "
+            + "where a JDK 25 is found, the same on it with aot)")
     List<String> peerVariants;
 
     @Option(names = "--peer-rounds", defaultValue = "2", description = "Turns of each side in part 8, and in part 10's "
@@ -63,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = BenchSuite.run(new BenchSuite.Options(out, modelCache, scale, batch, maxWaitMs,
                 only == null ? new HashSet<>() : new HashSet<>(only), spec.commandLine().getOut(),
-                peerVariants == null ? List.of(PeerSides.RECOMMENDED_JVM) : peerVariants, peerRounds));
+                peerVariants == null ? PeerSides.defaultVariants() : peerVariants, peerRounds));
         spec.commandLine().getOut().println("report: " + dir.resolve("report.md"));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;

@@ -13,7 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "vggstream", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Classify images streaming through Kafka with a VGG TensorFlow model.",
         subcommands = {DemoCommand.class, RunCommand.class, ModelCommand.class, ProduceCommand.class, TailCommand.class,
-                BrokerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                BrokerCommand.class, BenchCommand.class, AotCacheCommand.class,
+                CommandLine.HelpCommand.class})
 public final class VggStreamCommand implements Callable<Integer> {
 
     @CommandLine.Spec

@@ -93,6 +93,26 @@ class PeerBenchTest {
                 .hasMessageContaining("oops");
     }
 
+    @Test
+    void aVariantsJavaTokenRunsTheSideOnThatJdksLauncher() {
+        Path home = Path.of(System.getProperty("java.home"));
+        PeerSides.Vggstream v = PeerSides.vggstream("x", Path.of("m"), "java=" + home + " -Xmx2g", Path.of("w"));
+        PeerSides.Vggstream plain = PeerSides.vggstream("x", Path.of("m"), "-Xmx2g", Path.of("w"));
+
+        assertThat(v.java()).isEqualTo(home.resolve("bin").resolve("java").toString());
+        assertThat(v.jvmOptions()).containsExactly("-Xmx2g");
+        assertThat(v.extra()).isEmpty();
+        assertThat(plain.java()).isEqualTo(ProcessHandle.current().info().command().orElseThrow());
+        assertThatThrownBy(() -> PeerSides.vggstream("x", Path.of("m"), "java=/no/such/jdk", Path.of("w")))
+                .hasMessageContaining("/no/such/jdk");
+    }
+
+    @Test
+    void theFeatureVersionIsReadFromTheLaunchersOwnVersion() throws Exception {
+        assertThat(AotTraining.featureVersion(ProcessHandle.current().info().command().orElseThrow()))
+                .isEqualTo(Runtime.version().feature());
+    }
+
     private static PeerBench.Turn turn(double cold) {
         return new PeerBench.Turn("t", cold, cold, 0, 0, Map.of(), Map.of());
     }
