@@ -15,7 +15,8 @@ public final class EnvNames {
      * otherwise be silently ignored.
      */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of(
-            "VGGSTREAM_JAR", "VGGSTREAM_PROGRESS", "VGGSTREAM_LOG_LEVEL", "VGGSTREAM_CONFIG", "VGGSTREAM_HOME");
+            "VGGSTREAM_JAR", "VGGSTREAM_JAVA", "VGGSTREAM_JDK25", "VGGSTREAM_PROGRESS", "VGGSTREAM_LOG_LEVEL",
+            "VGGSTREAM_CONFIG", "VGGSTREAM_HOME");
 
     /** Names the configuration file when no path is given explicitly. */
     public static final String CONFIG_FILE_VARIABLE = "VGGSTREAM_CONFIG";

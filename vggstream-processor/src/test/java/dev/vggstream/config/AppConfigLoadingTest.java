@@ -113,7 +113,8 @@ class AppConfigLoadingTest {
     void launcher_variables_and_foreign_variables_are_ignored() {
         Map<String, String> env = Map.of(
                 "VGGSTREAM_JAR", "/opt/vggstream.jar", "VGGSTREAM_PROGRESS", "bar", "VGGSTREAM_LOG_LEVEL", "DEBUG",
-                "VGGSTREAM_HOME", "/opt/vggstream", "PATH", "/usr/bin", "KAFKA_HEAP_OPTS", "-Xmx1g");
+                "VGGSTREAM_HOME", "/opt/vggstream", "VGGSTREAM_JAVA", "/usr/lib/jvm/jdk-25/bin/java",
+                "VGGSTREAM_JDK25", "/usr/lib/jvm/jdk-25", "PATH", "/usr/bin", "KAFKA_HEAP_OPTS", "-Xmx1g");
 
         assertThat(AppConfig.fromProperties(new Properties(), env).batchMaxSize()).isEqualTo(16);
     }

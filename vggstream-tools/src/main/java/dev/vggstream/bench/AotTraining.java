@@ -85,9 +85,15 @@ public final class AotTraining {
                     Map.of(), work);
             PeerBench.say(console, "training an AOT cache: the processor on %s classifies %d events", o.java(),
                     o.images());
-            PeerBench.Turn turn = PeerBench.run(bootstrap, side, Payloads.jpegs(64, 224, 224, 25),
-                    o.images(), Math.max(1, o.images() / 4), work, Files.createDirectories(work.resolve("logs")),
-                    PeerBench.cpuNanos(brokerPid), console);
+            Path logs = Files.createDirectories(work.resolve("logs"));
+            PeerBench.Turn turn;
+            try {
+                turn = PeerBench.run(bootstrap, side, Payloads.jpegs(64, 224, 224, 25), o.images(),
+                        Math.max(1, o.images() / 4), work, logs, PeerBench.cpuNanos(brokerPid), console);
+            } catch (Exception e) {
+                // the log is deleted with the working directory: its end goes with the error
+                throw new IOException(e.getMessage() + "; the training run's log ends:\n" + tail(logs), e);
+            }
             create(o, conf, out, work.resolve("logs").resolve("aot-create.log"));
             if (!Files.isRegularFile(out) || Files.size(out) == 0) {
                 throw new IOException("the training run wrote no AOT cache at " + out + ": its log follows\n"

@@ -42,7 +42,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--only", split = ",", description = "Run only these parts, e.g. --only 4,6: 1-7 and 11 by "
             + "default; 8 (against the Python consumer, ~3 min), 9 (readiness of VGG16 at batch 32, ~3 min) and 10 "
-            + "(camera frames, with the Python consumer on 1080p, ~7 min) only when named")
+            + "(camera frames, with the Python consumer on 1080p, ~9 min) only when named")
     List<Integer> only;
 
     @Option(names = "--peer-variant", description = "Part 8's vggstream side(s): JVM options and key=value settings "

@@ -16,7 +16,8 @@ class JitOptionsTest {
 
     @Test
     void theLauncherPassesTheJitOptionsBeforeTheUsersOwnSoTheUsersWin() throws IOException {
-        String exec = Files.readAllLines(Path.of("vggstream")).stream().filter(l -> l.startsWith("exec java"))
+        String exec = Files.readAllLines(Path.of("vggstream")).stream()
+                .filter(l -> l.startsWith("exec \"${VGGSTREAM_JAVA:-java}\" "))
                 .findFirst().orElseThrow();
 
         assertThat(exec).contains(PeerSides.JIT_OPTIONS);
