@@ -19,9 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -45,7 +45,8 @@ public final class BenchSuite {
      * @param scale multiplies image counts and seconds (1 = the default run, under ten minutes here)
      * @param items which parts to run (1-11); empty = the default parts
      * @param peerVariants vggstream sides of part 8, each JVM options (tokens starting with "-") and configuration
-     *                     ("key=value" tokens), e.g. "-Xmx2g inference.warmup-images=0"
+     *                     ("key=value" tokens), e.g. "-Xmx2g inference.warmup-images=0"; empty =
+     *                     {@link PeerSides#defaultVariants()}, looked for only when part 8 runs
      * @param peerRounds   turns of each side in part 8 (A B A B ...)
      */
     public record Options(Path out, Path modelCache, double scale, int batch, long maxWaitMs, Set<Integer> items,
@@ -537,7 +538,7 @@ public final class BenchSuite {
         Supplier<Long> brokerCpu = PeerBench.cpuNanos(brokerPid);
         List<PeerBench.Side> sides = new ArrayList<>();
         sides.add(new PeerSides.Python(2));
-        for (String v : o.peerVariants()) {
+        for (String v : o.peerVariants().isEmpty() ? PeerSides.defaultVariants() : o.peerVariants()) {
             sides.add(peerSide(v, bootstrap, brokerPid, tiny, work));
         }
         Map<String, List<PeerBench.Turn>> turns = new LinkedHashMap<>();

@@ -71,7 +71,7 @@ public final class PeerSides {
     static Vggstream vggstream(String label, Path model, String variant, Path work) {
         List<String> jvm = new ArrayList<>();
         Map<String, String> config = new LinkedHashMap<>();
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = thisJava();
         for (String token : variant.trim().split("\\s+")) {
             if (token.startsWith("-")) {
                 jvm.add(token);
@@ -92,11 +92,16 @@ public final class PeerSides {
         return List.of("-cp", System.getProperty("java.class.path"), "dev.vggstream.cli.Main");
     }
 
+    /** The java launcher this JVM was started with: a side runs on it unless told otherwise. */
+    public static String thisJava() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+
     /** The java launcher of a JDK home, or the launcher itself. */
     public static String javaOf(Path jdkOrJava) {
         Path java = Files.isDirectory(jdkOrJava) ? jdkOrJava.resolve("bin").resolve("java") : jdkOrJava;
         if (!Files.isExecutable(java)) {
-            throw new IllegalArgumentException("peer variant java=" + jdkOrJava + ": no java launcher at " + java);
+            throw new IllegalArgumentException(jdkOrJava + ": no java launcher at " + java);
         }
         return java.toString();
     }

@@ -49,8 +49,7 @@ final class AotCacheCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String launcher = java == null ? ProcessHandle.current().info().command().orElse("java")
-                : PeerSides.javaOf(java);
+        String launcher = java == null ? PeerSides.thisJava() : PeerSides.javaOf(java);
         List<String> launch = jar == null ? PeerSides.thisClassPath() : List.of("-jar", jar.toString());
         PrintWriter o = spec.commandLine().getOut();
         AotTraining.Trained t = AotTraining.train(new AotTraining.Options(launcher, launch,

@@ -65,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path dir = BenchSuite.run(new BenchSuite.Options(out, modelCache, scale, batch, maxWaitMs,
                 only == null ? new HashSet<>() : new HashSet<>(only), spec.commandLine().getOut(),
-                peerVariants == null ? PeerSides.defaultVariants() : peerVariants, peerRounds));
+                peerVariants == null ? List.of() : peerVariants, peerRounds));
         spec.commandLine().getOut().println("report: " + dir.resolve("report.md"));
         spec.commandLine().getOut().flush();
         return ExitCodes.OK;
