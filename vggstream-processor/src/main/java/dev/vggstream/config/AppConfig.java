@@ -279,6 +279,10 @@ public final class AppConfig {
         return get(ConfigKeys.INFERENCE_WARMUP_IMAGES);
     }
 
+    public int inferenceRehearsalImages() {
+        return get(ConfigKeys.INFERENCE_REHEARSAL_IMAGES);
+    }
+
     public long imageMaxBytes() {
         return get(ConfigKeys.IMAGE_MAX_BYTES);
     }

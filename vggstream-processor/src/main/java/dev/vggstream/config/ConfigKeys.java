@@ -100,6 +100,11 @@ public final class ConfigKeys {
             1_000_000, "Synthetic JPEG events parsed, decoded and prepared before ready, to compile the image path "
                     + "before the first real image; 0 (default): none, it did not measurably help (README, part 8).");
 
+    public static final ConfigKey<Integer> INFERENCE_REHEARSAL_IMAGES = integer("inference.rehearsal-images", 0, 0,
+            1_000_000, "Synthetic JPEG events run through the processor's own topology before ready (Kafka Streams' "
+                    + "test driver, a stand-in model, nothing written to Kafka), to compile the record path, the "
+                    + "buffer and the serdes before the first real image; 0: none.");
+
     // ---- image limits
     // Kafka's own message size limit is an int.
     public static final ConfigKey<Long> IMAGE_MAX_BYTES = number("image.max-bytes", 10_485_760L, 1,

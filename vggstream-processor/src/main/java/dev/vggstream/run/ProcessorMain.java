@@ -1,5 +1,6 @@
 package dev.vggstream.run;
 
+import dev.vggstream.inference.NativeMemory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -18,6 +19,7 @@ public final class ProcessorMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        NativeMemory.configure();
         System.exit(OneLineErrors.configure(new CommandLine(new ProcessorMain())).execute(args));
     }
 

@@ -107,6 +107,7 @@ public final class VggService implements AutoCloseable {
         ModelHolder model = loadModel(config, device);
         Warmup.imagePath(new EventParser(Settings.eventLimits(config)), model.peek().pipeline(),
                 config.inferenceWarmupImages());
+        Rehearsal.run(config, props, model.peek(), config.inferenceRehearsalImages());
         health.modelReady(true);
         listeners.models().served(model.info(), device.describe());
         BatchDispatcher dispatcher = null;

@@ -88,10 +88,15 @@ public final class Warmup {
 
     /** {@link #DISTINCT_IMAGES} JPEGs, each as a raw and as a JSON event. */
     static List<InputRecord> syntheticEvents() {
+        return syntheticEvents(SIDE);
+    }
+
+    /** The same, {@code side} px square. */
+    static List<InputRecord> syntheticEvents(int side) {
         List<InputRecord> out = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(17);
         for (int i = 0; i < DISTINCT_IMAGES; i++) {
-            byte[] jpeg = jpeg(random);
+            byte[] jpeg = jpeg(random, side);
             RecordHeaders headers = new RecordHeaders();
             headers.add(EventHeaders.ID, ("warmup-raw-" + i).getBytes(StandardCharsets.UTF_8));
             out.add(new InputRecord("warmup", 0, 2L * i, 0, null, jpeg, headers));
@@ -103,11 +108,11 @@ public final class Warmup {
     }
 
     /** A smooth gradient with noise: decodes like a photograph's worth of coefficients, not a flat block. */
-    private static byte[] jpeg(SplittableRandom random) {
-        BufferedImage img = new BufferedImage(SIDE, SIDE, BufferedImage.TYPE_3BYTE_BGR);
+    private static byte[] jpeg(SplittableRandom random, int side) {
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
         int base = random.nextInt(0x1000000);
-        for (int y = 0; y < SIDE; y++) {
-            for (int x = 0; x < SIDE; x++) {
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
                 int n = random.nextInt(32);
                 int r = (((base >> 16) & 0xff) + x + n) & 0xff;
                 int g = (((base >> 8) & 0xff) + y + n) & 0xff;

@@ -548,8 +548,9 @@ public final class BenchSuite {
                         brokerCpu, o.console());
                 turns.computeIfAbsent(side.name(), k -> new ArrayList<>()).add(t);
                 say("   round %d, %s: cold %.0f img/s, warm %.0f img/s, start to ready %d ms, 90%% of warm rate "
-                        + "after %d images; CPU ms/image cold %s; warm %s", round, t.side(), t.coldPerSecond(),
-                        t.warmPerSecond(), t.startToReadyMs(), t.rampImages(), PeerBench.describe(t.coldCpuMs()),
+                        + "after %d images (img/s per %d results, cold %s, warm %s); CPU ms/image cold %s; warm %s",
+                        round, t.side(), t.coldPerSecond(), t.warmPerSecond(), t.startToReadyMs(), t.rampImages(),
+                        PeerBench.CURVE_STEP, t.coldCurve(), t.warmCurve(), PeerBench.describe(t.coldCpuMs()),
                         PeerBench.describe(t.warmCpuMs()));
                 notes.put("peer round " + round + ", " + t.side(), String.format(Locale.ROOT, "cold %.0f img/s, "
                         + "warm %.0f img/s, start to ready %d ms, 90%% of warm after %d images; CPU ms/image cold: "

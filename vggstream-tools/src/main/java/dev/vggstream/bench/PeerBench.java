@@ -35,6 +35,8 @@ final class PeerBench {
     static final int COLD_SKIP_DIVISOR = 3;
     /** Window over which "reached 90% of its warm rate" is judged, in results. */
     static final int RAMP_WINDOW = 1000;
+    /** Results per point of a turn's cold curve. */
+    static final int CURVE_STEP = 2000;
 
     private PeerBench() {
     }
@@ -59,9 +61,18 @@ final class PeerBench {
      * @param startToReadyMs launch to the side's own "ready"
      * @param rampImages     results before the first {@link #RAMP_WINDOW} of the cold backlog at 90% of the warm rate
      *                       or more (-1: never)
+     * @param coldCurve      images/s over each {@link #CURVE_STEP} results of the cold backlog, in order: how the
+     *                       ramp looked
+     * @param warmCurve      the same over the warm backlog: whether its start is slow too (then not the JIT's)
      */
     record Turn(String side, double coldPerSecond, double warmPerSecond, long startToReadyMs, int rampImages,
-                Map<String, Double> coldCpuMs, Map<String, Double> warmCpuMs) {
+                Map<String, Double> coldCpuMs, Map<String, Double> warmCpuMs, List<Integer> coldCurve,
+                List<Integer> warmCurve) {
+        Turn(String side, double coldPerSecond, double warmPerSecond, long startToReadyMs, int rampImages,
+             Map<String, Double> coldCpuMs, Map<String, Double> warmCpuMs) {
+            this(side, coldPerSecond, warmPerSecond, startToReadyMs, rampImages, coldCpuMs, warmCpuMs, List.of(),
+                    List.of());
+        }
     }
 
     /** Runs one turn: {@code cold} events queued before the start, then {@code warm} more while it runs. */
@@ -100,7 +111,8 @@ final class PeerBench {
                 return new Turn(side.name(), coldRate, warmRate, readyAt[0] < 0 ? -1
                         : TimeUnit.NANOSECONDS.toMillis(readyAt[0] - launched),
                         rampImages(results.times(), cold, warmRate),
-                        perImage(marks[0], marks[1], at[1] - at[0]), perImage(marks[2], marks[3], at[3] - at[2]));
+                        perImage(marks[0], marks[1], at[1] - at[0]), perImage(marks[2], marks[3], at[3] - at[2]),
+                        curve(results.times(), 0, cold), curve(results.times(), cold, total));
             } finally {
                 stop(p);
                 results.stop();
@@ -145,6 +157,17 @@ final class PeerBench {
             }
         }
         return -1;
+    }
+
+    /** Images/s over each {@link #CURVE_STEP} of results {@code [from, to)}. */
+    static List<Integer> curve(long[] receivedNanos, int from, int to) {
+        List<Integer> out = new ArrayList<>();
+        int n = Math.min(to, receivedNanos.length);
+        for (int start = from; start + CURVE_STEP <= n; start += CURVE_STEP) {
+            double seconds = (receivedNanos[start + CURVE_STEP - 1] - receivedNanos[start]) / 1e9;
+            out.add(seconds > 0 ? (int) Math.round((CURVE_STEP - 1) / seconds) : -1);
+        }
+        return out;
     }
 
     /** Copies the side's output to its log and notes the moment it reports ready. */

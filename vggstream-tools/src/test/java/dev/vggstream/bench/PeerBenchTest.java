@@ -42,6 +42,14 @@ class PeerBenchTest {
         assertThat(PeerBench.rampImages(arrivals(5000, 0, 0), 5000, 1000)).isZero();
     }
 
+
+    @Test
+    void theColdCurveGivesTheRatePerStepOfResultsAndLeavesOutAPartialStep() {
+        // 2000 results 2 ms apart (500/s), then 1 ms apart (1000/s); 5000 results: two whole steps, one partial
+        long[] t = arrivals(6000, 2000, 2_000_000L);
+        assertThat(PeerBench.curve(t, 0, 5000)).containsExactly(500, 1000);
+        assertThat(PeerBench.curve(t, 2000, 6000)).as("from a later result").containsExactly(1000, 1000);
+    }
     @Test
     void thePythonWorkersReadyLinesGiveTheirPids() {
         List<String> lines = List.of("ready 123", "some warning", "ready 456\n", "ready soon");
