@@ -36,6 +36,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -75,7 +76,7 @@ final class Rehearsal {
         AtomicLong clockMs = new AtomicLong(System.currentTimeMillis());
         BatchSettings batch = Settings.batchSettings(config);
         Path stateDir = null;
-        int answered = 0;
+        AtomicInteger answered = new AtomicInteger();
         try (StandIn model = new StandIn(served.classifier().info());
              BatchDispatcher dispatcher = BatchDispatcher.inline(ModelSource.of(model, served.pipeline()), batch,
                      BatchListener.NONE, clockMs::get)) {
@@ -90,26 +91,27 @@ final class Rehearsal {
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             try (TopologyTestDriver driver = new TopologyTestDriver(VggTopology.build(topics, settings,
                     StreamsProperties.changelogConfig(config)), props, Instant.ofEpochMilli(clockMs.get()))) {
-                answered = feed(driver, topics, images, clockMs, Duration.ofMillis(batch.maxWaitMs() + 1));
+                feed(driver, topics, images, clockMs, Duration.ofMillis(batch.maxWaitMs() + 1), answered);
             }
         } catch (IOException | RuntimeException e) {
-            log.warn("rehearsal stopped after {} images: {}", answered, e.toString());
+            log.warn("rehearsal stopped after {} images: {}", answered.get(), e.toString());
         } finally {
             deleteQuietly(stateDir);
         }
-        log.info("rehearsed the topology on {} synthetic {} px JPEG events in {} ms", answered, SIDE,
+        log.info("rehearsed the topology on {} synthetic {} px JPEG events in {} ms", answered.get(), SIDE,
                 (System.nanoTime() - t0) / 1_000_000);
-        return answered;
+        return answered.get();
     }
 
-    private static int feed(TopologyTestDriver driver, Topics topics, int images, AtomicLong clockMs, Duration tick) {
+    /** Pipes the events, moving the wall clock every {@link #EVENTS_PER_TICK}; counts what comes out as it goes. */
+    private static void feed(TopologyTestDriver driver, Topics topics, int images, AtomicLong clockMs, Duration tick,
+                             AtomicInteger answered) {
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         TestInputTopic<byte[], byte[]> in = driver.createInputTopic(topics.input(), ser, ser);
         TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic(topics.output(), de, de);
         TestOutputTopic<byte[], byte[]> dlq = driver.createOutputTopic(topics.deadLetters(), de, de);
         List<InputRecord> events = Warmup.syntheticEvents(SIDE);
-        int answered = 0;
         for (int i = 0; i < images; i++) {
             InputRecord e = events.get(i % events.size());
             in.pipeInput(new TestRecord<>(e.key(), e.value(), e.headers(), Instant.ofEpochMilli(clockMs.get())));
@@ -117,10 +119,9 @@ final class Rehearsal {
                 clockMs.addAndGet(tick.toMillis());
                 driver.advanceWallClockTime(tick);
                 // read as it goes: the driver keeps every output record until it is read
-                answered += out.readRecordsToList().size() + dlq.readRecordsToList().size();
+                answered.addAndGet(out.readRecordsToList().size() + dlq.readRecordsToList().size());
             }
         }
-        return answered;
     }
 
     private static void deleteQuietly(Path dir) {

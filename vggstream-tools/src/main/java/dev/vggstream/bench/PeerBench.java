@@ -35,7 +35,7 @@ final class PeerBench {
     static final int COLD_SKIP_DIVISOR = 3;
     /** Window over which "reached 90% of its warm rate" is judged, in results. */
     static final int RAMP_WINDOW = 1000;
-    /** Results per point of a turn's cold curve. */
+    /** Results per point of a turn's curves (images/s over the cold backlog, and over the warm one). */
     static final int CURVE_STEP = 2000;
 
     private PeerBench() {
