@@ -6,14 +6,11 @@ import dev.vggstream.batch.BatchSettings;
 import dev.vggstream.batch.ModelSource;
 import dev.vggstream.batch.ServedModel;
 import dev.vggstream.config.AppConfig;
-import dev.vggstream.event.EventParser;
 import dev.vggstream.event.InputRecord;
 import dev.vggstream.inference.BatchClassifier;
 import dev.vggstream.inference.ModelInfo;
-import dev.vggstream.topology.BufferMode;
 import dev.vggstream.topology.OutcomeListener;
 import dev.vggstream.topology.ProcessorSettings;
-import dev.vggstream.topology.SourceReader;
 import dev.vggstream.topology.Topics;
 import dev.vggstream.topology.VggTopology;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -82,10 +79,9 @@ final class Rehearsal {
                      BatchListener.NONE, clockMs::get)) {
             stateDir = Files.createTempDirectory("vggstream-rehearsal");
             Topics topics = Settings.topics(config);
-            ProcessorSettings settings = new ProcessorSettings(dispatcher,
-                    new EventParser(Settings.eventLimits(config)), config.outputTopK(),
-                    config.batchPunctuateIntervalMs(), OutcomeListener.NONE, BufferMode.parse(config.batchBuffer()),
-                    SourceReader.NONE, Settings.outputFormat(config), null);
+            // the processor's own settings; its source reader is never used: the rehearsal's buffer starts empty
+            ProcessorSettings settings = Settings.processorSettings(config, dispatcher, OutcomeListener.NONE,
+                    streams);
             Properties props = new Properties();
             props.putAll(streams);
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -94,10 +94,10 @@ public final class AotTraining {
                 // the log is deleted with the working directory: its end goes with the error
                 throw new IOException(e.getMessage() + "; the training run's log ends:\n" + tail(logs), e);
             }
-            create(o, conf, out, work.resolve("logs").resolve("aot-create.log"));
+            create(o, conf, out, logs.resolve("aot-create.log"));
             if (!Files.isRegularFile(out) || Files.size(out) == 0) {
                 throw new IOException("the training run wrote no AOT cache at " + out + ": its log follows\n"
-                        + tail(work.resolve("logs")));
+                        + tail(logs));
             }
             return new Trained(out, Files.size(out), turn.coldPerSecond(), (System.nanoTime() - t0) / 1e9);
         } finally {

@@ -108,11 +108,11 @@ final class PeerBench {
                 }
                 double coldRate = results.rate(at[0], at[1]);
                 double warmRate = results.rate(at[2], at[3]);
+                long[] times = results.times();
                 return new Turn(side.name(), coldRate, warmRate, readyAt[0] < 0 ? -1
-                        : TimeUnit.NANOSECONDS.toMillis(readyAt[0] - launched),
-                        rampImages(results.times(), cold, warmRate),
+                        : TimeUnit.NANOSECONDS.toMillis(readyAt[0] - launched), rampImages(times, cold, warmRate),
                         perImage(marks[0], marks[1], at[1] - at[0]), perImage(marks[2], marks[3], at[3] - at[2]),
-                        curve(results.times(), 0, cold), curve(results.times(), cold, total));
+                        curve(times, 0, cold), curve(times, cold, total));
             } finally {
                 stop(p);
                 results.stop();
